@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.timezones import validate_time_zone
+
+MAX_YEARS_EXPERIENCE = 60
+MIN_INTERVIEWER_YEARS = 5
+MAX_WEEKLY_CAPACITY = 20
+
+
+class SkillArea(models.Model):
+    """One of the twelve areas of SPEC §3. The slugs are part of the API."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: logs in by email; holds a candidate profile, an interviewer one, or both."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    years_experience = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_YEARS_EXPERIENCE)],
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [
+            # Emails are compared case-insensitively everywhere; the database agrees.
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(years_experience__lte=MAX_YEARS_EXPERIENCE),
+                name="user_years_experience_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@")[0]
+
+    @property
+    def is_candidate(self) -> bool:
+        return hasattr(self, "candidate_profile")
+
+    @property
+    def is_interviewer(self) -> bool:
+        return hasattr(self, "interviewer_profile")
+
+
+class CandidateLevel(models.TextChoices):
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid"
+    SENIOR = "senior", "Senior"
+    STAFF = "staff", "Staff"
+
+
+class CandidateProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="candidate_profile")
+    target_level = models.CharField(max_length=10, choices=CandidateLevel.choices)
+    focus_areas = models.ManyToManyField(SkillArea, related_name="+", blank=True)
+    goal = models.CharField(max_length=140, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_level__in=CandidateLevel.values),
+                name="candidate_target_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Candidate {self.user}"
+
+
+class InterviewerLevel(models.TextChoices):
+    SENIOR = "senior", "Senior"
+    STAFF = "staff", "Staff"
+    PRINCIPAL = "principal", "Principal"
+
+
+class VettingStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class InterviewerProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="interviewer_profile")
+    level = models.CharField(max_length=10, choices=InterviewerLevel.choices)
+    expertise = models.ManyToManyField(SkillArea, related_name="+", blank=True)
+    bio = models.TextField(max_length=2000)
+    weekly_capacity = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEKLY_CAPACITY)]
+    )
+    meeting_url = models.URLField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=VettingStatus.choices, default=VettingStatus.PENDING
+    )
+    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The decision the interviewer was last emailed about; equal to decided_at once sent.
+    decision_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=InterviewerLevel.values),
+                name="interviewer_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    weekly_capacity__gte=1, weekly_capacity__lte=MAX_WEEKLY_CAPACITY
+                ),
+                name="interviewer_weekly_capacity_range",
+            ),
+            # The interviewer always learns why they were turned down.
+            models.CheckConstraint(
+                condition=~models.Q(status=VettingStatus.REJECTED) | ~models.Q(decision_reason=""),
+                name="interviewer_rejection_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Interviewer {self.user}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == VettingStatus.APPROVED

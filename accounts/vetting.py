@@ -1,0 +1,77 @@
+"""Staff decide whether an interviewer may be matched and booked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import InterviewerProfile, User, VettingStatus
+
+
+def pending_interviewers() -> QuerySet[InterviewerProfile]:
+    """The vetting queue, oldest application first."""
+    return (
+        InterviewerProfile.objects.filter(status=VettingStatus.PENDING)
+        .select_related("user")
+        .prefetch_related("expertise")
+        .order_by("created_at", "pk")
+    )
+
+
+def approve_interviewer(
+    *, profile_id: int, decided_by: User, now: datetime | None = None
+) -> InterviewerProfile:
+    return _decide(
+        profile_id=profile_id,
+        status=VettingStatus.APPROVED,
+        reason="",
+        decided_by=decided_by,
+        now=now,
+    )
+
+
+def reject_interviewer(
+    *, profile_id: int, decided_by: User, reason: str, now: datetime | None = None
+) -> InterviewerProfile:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, so the interviewer knows what to change."})
+    return _decide(
+        profile_id=profile_id,
+        status=VettingStatus.REJECTED,
+        reason=reason.strip(),
+        decided_by=decided_by,
+        now=now,
+    )
+
+
+def _decide(
+    *,
+    profile_id: int,
+    status: VettingStatus,
+    reason: str,
+    decided_by: User,
+    now: datetime | None,
+) -> InterviewerProfile:
+    if not decided_by.is_staff:
+        raise ValidationError("Only staff decide on interviewers.")
+    with transaction.atomic():
+        # The row lock makes two staff deciding at once apply one after the other, so the
+        # interviewer is told the decision that stands, once.
+        profile = InterviewerProfile.objects.select_for_update().get(pk=profile_id)
+        if profile.user_id == decided_by.pk:
+            raise ValidationError("You cannot vet your own interviewer profile.")
+        if profile.status == status and profile.decision_reason == reason:
+            return profile
+        profile.status = status
+        profile.decision_reason = reason
+        profile.decided_at = now or timezone.now()
+        profile.decided_by = decided_by
+        profile.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+        from accounts.tasks import send_vetting_decision
+
+        send_vetting_decision.delay_on_commit(profile.pk, profile.decided_at.isoformat())
+    return profile

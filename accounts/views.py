@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import vetting
+from accounts.access import signed_in_user
+from accounts.forms import ProfileForm, RejectForm
+from accounts.models import InterviewerProfile
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ProfileForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile")
+    ctx = {
+        "form": form,
+        "interviewer": getattr(user, "interviewer_profile", None),
+    }
+    return render(request, "accounts/profile.html", ctx, status=400 if form.errors else 200)
+
+
+@staff_member_required
+def vetting_queue(request: HttpRequest) -> HttpResponse:
+    ctx = {"profiles": vetting.pending_interviewers()}
+    return render(request, "accounts/vetting_queue.html", ctx)
+
+
+@staff_member_required
+@require_POST
+def approve(request: HttpRequest, profile_id: int) -> HttpResponse:
+    staff = signed_in_user(request)
+    get_object_or_404(InterviewerProfile, pk=profile_id)
+    try:
+        profile = vetting.approve_interviewer(profile_id=profile_id, decided_by=staff)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{profile.user} is approved.")
+    return redirect("vetting_queue")
+
+
+@staff_member_required
+@require_POST
+def reject(request: HttpRequest, profile_id: int) -> HttpResponse:
+    staff = signed_in_user(request)
+    get_object_or_404(InterviewerProfile, pk=profile_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason: the interviewer sees it.")
+        return redirect("vetting_queue")
+    try:
+        profile = vetting.reject_interviewer(
+            profile_id=profile_id, decided_by=staff, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{profile.user} is rejected; they will see your reason.")
+    return redirect("vetting_queue")

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import api as accounts_api
+from config import views
+
+api_v1 = [
+    path("auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
+    path("me/", accounts_api.Me.as_view(), name="api_me"),
+    path("skill-areas/", accounts_api.SkillAreaList.as_view(), name="api_skill_areas"),
+]
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The split view serves Swagger UI's settings as a script file, not an inline script,
+    # so the docs page lives under the same nonce-based Content-Security-Policy.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_failure"

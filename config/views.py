@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found, server_error
+
+from config.api import error_body
+from config.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("healthz: the database did not answer")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            # One quick attempt: a load balancer's probe must not hang on a dead broker.
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        return True
+    except Exception:
+        logger.exception("healthz: the broker did not answer")
+        return False
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    body["status"] = "ok" if all(checks.values()) else "down"
+    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # API clients get the error shape of SPEC §10 even for a URL that matches nothing.
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", "Not found."), status=404)
+    return page_not_found(request, exception)
+
+
+def server_failure(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = error_body("server_error", "Something went wrong on our side; it was logged.")
+        return JsonResponse(body, status=500)
+    return server_error(request)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+from factory.django import DjangoModelFactory
+
+from accounts.models import (
+    CandidateProfile,
+    InterviewerProfile,
+    SkillArea,
+    User,
+    VettingStatus,
+)
+
+PASSWORD = "a-Long-test-pass-42"
+
+
+class UserFactory(DjangoModelFactory[User]):
+    """A person with a verified primary email who can log in with PASSWORD."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    time_zone = "Europe/London"
+    years_experience = 8
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    email = factory.Sequence(lambda n: f"staff{n}@example.test")
+
+
+def skill_areas(*slugs: str) -> list[SkillArea]:
+    return list(SkillArea.objects.filter(slug__in=slugs))
+
+
+class CandidateProfileFactory(DjangoModelFactory[CandidateProfile]):
+    class Meta:
+        model = CandidateProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, years_experience=3)
+    target_level = "senior"
+    goal = "Senior at a fintech"
+
+    @factory.post_generation
+    def focus_areas(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        if create:
+            self.focus_areas.set(skill_areas(*(extracted or ["caching", "concurrency"])))
+
+
+class InterviewerProfileFactory(DjangoModelFactory[InterviewerProfile]):
+    class Meta:
+        model = InterviewerProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, years_experience=12)
+    level = "staff"
+    bio = "Ran the storage team at a payments company."
+    weekly_capacity = 3
+    status = VettingStatus.PENDING
+
+    @factory.post_generation
+    def expertise(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        if create:
+            self.expertise.set(skill_areas(*(extracted or ["scalability", "caching"])))
