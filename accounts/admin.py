@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -63,9 +64,31 @@ class InterviewerProfileAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[InterviewerProfile]
     ) -> None:
         staff = signed_in_user(request)
+        approved = 0
         for profile in queryset:
-            vetting.approve_interviewer(profile_id=profile.pk, decided_by=staff)
-        self.message_user(request, f"Approved {queryset.count()} interviewers.", messages.SUCCESS)
+            try:
+                vetting.approve_interviewer(profile_id=profile.pk, decided_by=staff)
+            except ValidationError as error:
+                # One refusal (a staff member's own profile) must not undo or hide the rest.
+                self.message_user(
+                    request, f"{profile.user}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                approved += 1
+        self.message_user(
+            request,
+            f"Approved {approved} interviewer{'' if approved == 1 else 's'}.",
+            messages.SUCCESS,
+        )
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: InterviewerProfile | None = None
+    ) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        # Nobody decides on their own application, here as in the vetting queue.
+        if obj is not None and obj.user_id == request.user.pk:
+            fields += ["status", "decision_reason"]
+        return fields
 
     def save_model(
         self, request: HttpRequest, obj: InterviewerProfile, form: ModelForm[Any], change: bool
@@ -74,8 +97,12 @@ class InterviewerProfileAdmin(admin.ModelAdmin):
         # queue, so it is recorded with who and when, and the interviewer is told.
         status_changed = change and "status" in form.changed_data
         new_status = obj.status
+        new_reason = obj.decision_reason
         if status_changed:
+            # The row keeps its old decision until the service writes the new one; the old
+            # reason stays with it, or a rejected row saved without one breaks its constraint.
             obj.status = form.initial["status"]
+            obj.decision_reason = form.initial["decision_reason"]
         super().save_model(request, obj, form, change)
         if not status_changed:
             return
@@ -83,6 +110,4 @@ class InterviewerProfileAdmin(admin.ModelAdmin):
         if new_status == VettingStatus.APPROVED:
             vetting.approve_interviewer(profile_id=obj.pk, decided_by=staff)
         elif new_status == VettingStatus.REJECTED:
-            vetting.reject_interviewer(
-                profile_id=obj.pk, decided_by=staff, reason=obj.decision_reason
-            )
+            vetting.reject_interviewer(profile_id=obj.pk, decided_by=staff, reason=new_reason)

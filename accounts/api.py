@@ -166,7 +166,10 @@ INTERVIEWER_REQUIRED = ("level", "expertise", "bio", "weekly_capacity")
 
 def _candidate_data(user: User, given: dict[str, Any] | None) -> CandidateData | None:
     """A PATCH edits the fields it names; adding the role needs the required ones."""
-    if not given:
+    # An empty object (or one holding only read-only fields such as `status`) changes
+    # nothing for a role the person holds; for a role they lack it is an attempt to add it,
+    # which must name what is missing instead of answering 200 with nothing added.
+    if given is None or (not given and user.is_candidate):
         return None
     current: dict[str, Any] = {}
     if user.is_candidate:
@@ -182,7 +185,7 @@ def _candidate_data(user: User, given: dict[str, Any] | None) -> CandidateData |
 
 
 def _interviewer_data(user: User, given: dict[str, Any] | None) -> InterviewerData | None:
-    if not given:
+    if given is None or (not given and user.is_interviewer):  # as for candidates
         return None
     current: dict[str, Any] = {}
     if user.is_interviewer:

@@ -89,8 +89,11 @@ def _save_interviewer(*, user: User, data: InterviewerData) -> None:
     if profile is None:
         profile = InterviewerProfile(user=user, status=VettingStatus.PENDING)
     elif profile.status == VettingStatus.REJECTED:
+        # Edited after a rejection: back in the queue as a fresh application.
         profile.status = VettingStatus.PENDING
         profile.decision_reason = ""
+        profile.decided_at = None
+        profile.decided_by = None
     profile.level = data.level
     profile.bio = data.bio.strip()
     profile.weekly_capacity = data.weekly_capacity

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -54,7 +55,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        if not hasattr(exc, "error_dict"):
+            return _validation_response(exc.messages)
+        detail = exc.message_dict
+        # Django files errors that belong to no field (a model's clean(), a constraint) under
+        # "__all__"; the API names them as DRF does, and shows the first as the message.
+        if NON_FIELD_ERRORS in detail:
+            detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         return _validation_response(detail)
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(exc.detail)

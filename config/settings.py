@@ -135,6 +135,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# A taken email is a field error on the sign-up form (as Pramp and cal.com do), not a silent
+# "check your inbox": people mistype and retry. The sign-up and reset rate limits below
+# bound how fast anyone can probe for addresses that way.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
@@ -150,9 +154,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- Mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mockloop <noreply@mockloop.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_URL = env.str("EMAIL_URL", default="")
+# Development writes emails as files; production sends through SMTP (EMAIL_URL, or a local
+# relay when it is unset), because Django's deploy check rightly refuses file backends.
+EMAIL_URL = env.str("EMAIL_URL", default="" if DEBUG else "smtp://localhost:25")
 if EMAIL_URL:
-    _smtp = env.email_url("EMAIL_URL")
+    _smtp = environ.Env.email_url_config(EMAIL_URL)
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -269,12 +275,12 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: queues are folders, so `make run` needs no server.
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)  # the transport does not create it
+    _queue_dir = env.path("CELERY_FILESYSTEM_DIR", default=VAR_DIR / "celery")
+    Path(_queue_dir).mkdir(parents=True, exist_ok=True)  # the transport does not create it
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(Path(_queue_dir) / "control"),
         "store_processed": False,
     }
 else:

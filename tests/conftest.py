@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from tests.factories import UserFactory
 
 IS_CI = os.environ.get("CI", "").lower() == "true"
@@ -57,6 +59,32 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_filesystem_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Without a broker server, tasks queue as files: keep the suite's out of var/, where a
+    # `make run` worker would pick them up.
+    if celery_app.conf.broker_url.startswith("filesystem"):
+        folder = str(tmp_path_factory.mktemp("celery"))
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "control_folder": f"{folder}/control",
+            "store_processed": False,
+        }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Real hashers are slow on purpose; the suite logs people in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate limits (allauth, DRF throttles) count in the cache: each test starts at zero.
+    cache.clear()
 
 
 @pytest.fixture

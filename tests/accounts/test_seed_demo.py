@@ -1,0 +1,127 @@
+"""`manage.py seed_demo`: the documented demo logins, verified, approved, and idempotent."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import CandidateProfile, InterviewerProfile, User, VettingStatus
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "demo-pass-123"
+INTERVIEWERS = [f"interviewer{n}@demo.test" for n in (1, 2, 3)]
+CANDIDATES = [f"candidate{n}@demo.test" for n in (1, 2)]
+STAFF = "staff@demo.test"
+PENDING = "pending1@demo.test"
+EVERYONE = sorted([*INTERVIEWERS, *CANDIDATES, STAFF, PENDING])
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", interviewers=3, candidates=2, stdout=out)
+    return out.getvalue()
+
+
+def test_it_creates_the_documented_accounts() -> None:
+    output = _seed()
+
+    assert sorted(User.objects.values_list("email", flat=True)) == EVERYONE
+    assert "7 created, 0 already there" in output
+    assert DEMO_PASSWORD in output
+
+
+def test_it_approves_the_demo_interviewers_and_leaves_one_pending() -> None:
+    _seed()
+
+    statuses = dict(InterviewerProfile.objects.values_list("user__email", "status"))
+    assert statuses == {
+        **dict.fromkeys(INTERVIEWERS, VettingStatus.APPROVED),
+        PENDING: VettingStatus.PENDING,
+    }
+    for profile in InterviewerProfile.objects.select_related("user"):
+        assert profile.user.years_experience >= 5
+        assert profile.expertise.exists()
+        assert profile.bio
+    pending = InterviewerProfile.objects.get(user__email=PENDING)
+    assert pending.decided_at is None
+
+
+def test_it_gives_the_demo_candidates_a_level_and_focus_areas() -> None:
+    _seed()
+
+    candidates = CandidateProfile.objects.select_related("user").order_by("user__email")
+    assert [profile.user.email for profile in candidates] == CANDIDATES
+    for profile in candidates:
+        assert profile.target_level
+        assert profile.focus_areas.exists()
+    assert not User.objects.filter(email__in=CANDIDATES, interviewer_profile__isnull=False)
+
+
+def test_it_makes_the_demo_staff_member_staff_and_nobody_else() -> None:
+    _seed()
+
+    assert list(User.objects.filter(is_staff=True).values_list("email", flat=True)) == [STAFF]
+
+
+def test_it_verifies_every_address_and_sets_the_demo_password() -> None:
+    _seed()
+
+    addresses = EmailAddress.objects.select_related("user")
+    assert sorted(address.email for address in addresses) == EVERYONE
+    for address in addresses:
+        assert address.verified
+        assert address.primary
+        assert address.email == address.user.email
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD)
+
+
+def test_it_creates_nothing_new_when_run_again() -> None:
+    _seed()
+    counts = (
+        User.objects.count(),
+        EmailAddress.objects.count(),
+        CandidateProfile.objects.count(),
+        InterviewerProfile.objects.count(),
+    )
+
+    output = _seed()
+
+    assert "0 created, 7 already there" in output
+    assert counts == (
+        User.objects.count(),
+        EmailAddress.objects.count(),
+        CandidateProfile.objects.count(),
+        InterviewerProfile.objects.count(),
+    )
+
+
+def test_it_adds_only_the_missing_accounts_when_asked_for_more() -> None:
+    _seed()
+
+    out = StringIO()
+    call_command("seed_demo", interviewers=4, candidates=2, stdout=out)
+
+    assert "1 created, 7 already there" in out.getvalue()
+    assert InterviewerProfile.objects.get(user__email="interviewer4@demo.test").is_approved
+
+
+def test_it_lets_a_demo_candidate_log_in_and_see_their_profile(client: Client) -> None:
+    _seed()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "candidate1@demo.test", "password": DEMO_PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("profile"), 302)]
+    assert response.status_code == 200
+    assert "candidate1@demo.test" in response.content.decode()
+    assert response.context["user"].email == "candidate1@demo.test"

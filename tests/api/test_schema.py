@@ -1,0 +1,116 @@
+"""The OpenAPI schema, and interactive docs that work under our CSP without any CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENTED_PATHS = {"/api/v1/auth/token/", "/api/v1/me/", "/api/v1/skill-areas/"}
+
+
+class _Assets(HTMLParser):
+    """Every URL the page loads, and the nonce of every inline script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline_script_nonces: list[str | None] = []
+        self._open_inline_script: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        url = attributes.get("src") or (attributes.get("href") if tag == "link" else None)
+        if url is not None:
+            self.urls.append(url)
+        if tag == "script" and not attributes.get("src"):
+            self._open_inline_script = attributes
+
+    def handle_data(self, data: str) -> None:
+        if self._open_inline_script is not None and data.strip():
+            self.inline_script_nonces.append(self._open_inline_script.get("nonce"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._open_inline_script = None
+
+
+def _assets(html: str) -> _Assets:
+    parser = _Assets()
+    parser.feed(html)
+    return parser
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc
+
+
+@pytest.mark.parametrize(
+    ("query", "parse"),
+    [("", yaml.safe_load), ("?format=json", json.loads)],
+)
+def test_it_serves_an_openapi_document_of_the_api(
+    client: Client, query: str, parse: Callable[[str], Any]
+) -> None:
+    response = client.get(f"/api/schema/{query}")
+
+    assert response.status_code == 200
+    document = parse(response.content.decode())
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Mockloop API"
+    assert set(document["paths"]) >= DOCUMENTED_PATHS
+    assert "post" in document["paths"]["/api/v1/auth/token/"]
+    assert {"get", "patch"} <= set(document["paths"]["/api/v1/me/"])
+
+
+def test_it_serves_the_docs_from_our_own_origin(client: Client) -> None:
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assets = _assets(response.content.decode())
+    assert assets.urls, "the docs page loads no scripts or styles"
+    assert [url for url in assets.urls if not _is_local(url)] == []
+    for url in assets.urls:
+        path = urlsplit(url).path
+        if path.startswith("/static/"):
+            assert finders.find(path.removeprefix("/static/")), f"{url} is not a static file"
+
+
+def test_it_serves_the_docs_settings_as_a_script_that_loads_our_schema(client: Client) -> None:
+    page = client.get("/api/docs/").content.decode()
+    script_urls = [url for url in _assets(page).urls if not url.startswith("/static/")]
+
+    assert len(script_urls) == 1
+    script = client.get(script_urls[0])
+
+    assert script.status_code == 200
+    assert "javascript" in script["Content-Type"]
+    assert "/api/schema/" in script.content.decode()
+    assert not re.search(r"https?://", script.content.decode())
+
+
+def test_it_keeps_the_docs_under_the_content_security_policy(client: Client) -> None:
+    response = client.get("/api/docs/")
+
+    policy = response["Content-Security-Policy"]
+    script_source = next(
+        part for part in policy.split(";") if part.strip().startswith("script-src ")
+    )
+    assert "'unsafe-inline'" not in policy
+    assert "http" not in script_source
+    nonces = re.findall(r"'nonce-([^']+)'", script_source)
+    for nonce in _assets(response.content.decode()).inline_script_nonces:
+        assert nonce is not None, "an inline script without a nonce is blocked by the CSP"
+        assert nonce in nonces

@@ -1,0 +1,158 @@
+"""Celery as production runs it: a real worker consuming from the configured broker.
+
+The worker is a thread of this process, so it uses the test database (through its own
+connection) and Django's test outbox.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from celery.worker import WorkController
+from django.core.mail import EmailMultiAlternatives
+
+from accounts.models import InterviewerProfile
+from accounts.tasks import send_vetting_decision
+from accounts.vetting import approve_interviewer
+from config.celery import app as celery_app
+from tests.factories import InterviewerProfileFactory, StaffFactory
+
+WAIT_SECONDS = 15
+
+
+def _wait_for(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def private_queue() -> Iterator[str]:
+    # Tasks go to a queue of this test's own: the shared broker may hold other runs' tasks
+    # (another checkout, a `make run` worker), which must neither reach this worker nor
+    # take this test's tasks.
+    name = f"mockloop-test-{uuid.uuid4().hex}"
+    conf = celery_app.conf
+    default_queue = conf.task_default_queue
+    consumed_before = list(celery_app.amqp.queues.consume_from)
+    conf.task_default_queue = name
+    try:
+        yield name
+    finally:
+        conf.task_default_queue = default_queue
+        celery_app.amqp.queues.select(consumed_before)
+        # A channel deletes only the bindings it knows, so it declares the queue first.
+        with celery_app.connection_for_write() as connection:
+            queue = celery_app.amqp.queues[name](connection.default_channel)
+            queue.declare()
+            queue.delete()
+
+
+@pytest.fixture
+def worker(private_queue: str) -> Iterator[WorkController]:
+    conf = celery_app.conf
+    assert conf.task_always_eager is False
+    # The worker would otherwise take over the root logger for the rest of the session.
+    hijack_root_logger = conf.worker_hijack_root_logger
+    conf.worker_hijack_root_logger = False
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=10,
+            queues=[private_queue],
+        ) as started:
+            yield started
+    finally:
+        conf.worker_hijack_root_logger = hijack_root_logger
+
+
+@pytest.fixture
+def finished_tasks() -> Iterator[dict[str, Any]]:
+    """What each task the worker ran returned, by task id."""
+    finished: dict[str, Any] = {}
+
+    def record(task_id: str, retval: Any, **kwargs: Any) -> None:
+        finished[task_id] = retval
+
+    task_postrun.connect(record, weak=False)
+    yield finished
+    task_postrun.disconnect(record)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("worker")
+def test_it_emails_a_vetting_decision_once_even_when_the_task_comes_again(
+    mailoutbox: list[EmailMultiAlternatives], finished_tasks: dict[str, Any]
+) -> None:
+    staff = StaffFactory()
+    profile = InterviewerProfileFactory(user__email="ivy@example.test")
+
+    # Commits, and only then sends the task to the broker.
+    approve_interviewer(profile_id=profile.pk, decided_by=staff)
+
+    def notified() -> bool:
+        profile.refresh_from_db()
+        return len(mailoutbox) == 1 and profile.decision_notified_at is not None
+
+    assert _wait_for(notified), f"no vetting email after {WAIT_SECONDS} s"
+    assert profile.decision_notified_at == profile.decided_at
+    email = mailoutbox[0]
+    assert email.to == ["ivy@example.test"]
+    assert "approved" in email.subject
+    assert [mimetype for _, mimetype in email.alternatives] == ["text/html"]
+
+    # The broker delivers the same task again (a worker died before acknowledging it).
+    again = send_vetting_decision.delay(profile.pk, profile.decided_at.isoformat())
+
+    assert _wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
+    assert finished_tasks[again.id] is False
+    assert len(mailoutbox) == 1
+
+
+def test_it_configures_celery_for_tasks_that_survive_a_dying_worker() -> None:
+    conf = celery_app.conf
+
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_always_eager is False
+
+
+def test_it_schedules_only_registered_tasks() -> None:
+    # A worker or beat imports every app's tasks module at start; do the same here.
+    celery_app.loader.import_default_modules()
+    schedule = celery_app.conf.beat_schedule
+
+    assert "clear-expired-sessions" in schedule
+    assert schedule["clear-expired-sessions"]["task"] == "accounts.tasks.clear_expired_sessions"
+    for entry in schedule.values():
+        assert entry["task"] in celery_app.tasks
+
+
+@pytest.mark.django_db
+def test_it_sends_nothing_for_a_decision_that_changed_before_the_task_ran(
+    mailoutbox: list[EmailMultiAlternatives],
+) -> None:
+    profile = InterviewerProfileFactory()
+    approve_interviewer(profile_id=profile.pk, decided_by=StaffFactory())
+    profile.refresh_from_db()
+    assert profile.decided_at is not None
+    stale = profile.decided_at.replace(year=profile.decided_at.year - 1)
+
+    sent = send_vetting_decision(profile.pk, stale.isoformat())
+
+    assert sent is False
+    assert mailoutbox == []
+    assert InterviewerProfile.objects.get(pk=profile.pk).decision_notified_at is None
