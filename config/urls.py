@@ -11,10 +11,12 @@ api_v1 = [
     path("auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
     path("me/", accounts_api.Me.as_view(), name="api_me"),
     path("skill-areas/", accounts_api.SkillAreaList.as_view(), name="api_skill_areas"),
+    path("", include("interviews.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("interviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

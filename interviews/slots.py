@@ -1,0 +1,157 @@
+"""Bookable slots from an interviewer's availability: a pure function, no database.
+
+Rules (SPEC §6):
+- Windows are wall-clock times in the interviewer's zone, so 13:00 to 18:00 stays 13:00
+  to 18:00 local on both sides of a daylight-saving change (the UTC times move instead).
+- Slots start on a 30-minute grid of local time and last the session length; a slot must
+  end inside its window.
+- A local time that does not exist (the hour skipped when clocks go forward) is never
+  offered.
+- A local time that happens twice (the hour repeated when clocks go back) is offered once,
+  at its first occurrence (`fold=0`, the earlier UTC instant, still on summer time).
+- A slot needs `lead` time from now (2 hours) and starts within `horizon` (4 weeks).
+- Slots overlapping a busy interval (a booked session) are left out.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+GRID = timedelta(minutes=30)
+LEAD_TIME = timedelta(hours=2)
+HORIZON = timedelta(weeks=4)
+DEFAULT_LENGTH = timedelta(minutes=60)
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    weekday: int  # Monday is 0, as date.weekday()
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class ExtraWindow:
+    date: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Everything slot generation needs about one interviewer."""
+
+    time_zone: str
+    weekly: Sequence[WeeklyRule] = ()
+    extra: Sequence[ExtraWindow] = ()
+    blackouts: frozenset[date] = frozenset()
+    busy: Sequence[tuple[datetime, datetime]] = ()  # aware intervals, any order
+
+
+def generate_slots(
+    availability: Availability,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    length: timedelta = DEFAULT_LENGTH,
+    lead: timedelta = LEAD_TIME,
+    horizon: timedelta = HORIZON,
+) -> list[Slot]:
+    """The free slots starting in [start, end), sorted, each `length` long."""
+    earliest = max(start, now + lead)
+    latest = min(end, now + horizon)
+    if earliest >= latest:
+        return []
+    tz = ZoneInfo(availability.time_zone)
+    busy = _merged(availability.busy)
+    found: set[Slot] = set()
+    for day, window_start, window_end in _local_windows(availability, tz, earliest, latest):
+        for slot in _slots_in_window(day, window_start, window_end, tz, length):
+            if earliest <= slot.start < latest and not _overlaps(slot, busy):
+                found.add(slot)
+    return sorted(found)
+
+
+def _local_windows(
+    availability: Availability, tz: ZoneInfo, earliest: datetime, latest: datetime
+) -> Iterable[tuple[date, time, time]]:
+    # One day either side: a local date's windows can start before `earliest` in UTC terms
+    # and still hold slots after it, or the other way round.
+    first = earliest.astimezone(tz).date() - timedelta(days=1)
+    last = latest.astimezone(tz).date() + timedelta(days=1)
+    by_weekday: dict[int, list[WeeklyRule]] = {}
+    for rule in availability.weekly:
+        by_weekday.setdefault(rule.weekday, []).append(rule)
+    extra_by_date: dict[date, list[ExtraWindow]] = {}
+    for window in availability.extra:
+        extra_by_date.setdefault(window.date, []).append(window)
+    day = first
+    while day <= last:
+        if day not in availability.blackouts:
+            for rule in by_weekday.get(day.weekday(), ()):
+                yield day, rule.start, rule.end
+            for window in extra_by_date.get(day, ()):
+                yield day, window.start, window.end
+        day += timedelta(days=1)
+
+
+def _slots_in_window(
+    day: date, window_start: time, window_end: time, tz: ZoneInfo, length: timedelta
+) -> Iterable[Slot]:
+    local = datetime.combine(day, _round_up_to_grid(window_start))
+    window_end_local = datetime.combine(day, window_end)
+    while local < window_end_local:
+        start_utc = _to_utc(local, tz)
+        if start_utc is not None:
+            end_utc = start_utc + length
+            # Wall-clock end, read back in the zone, must be inside the window.
+            if end_utc.astimezone(tz).replace(tzinfo=None) > window_end_local:
+                break
+            yield Slot(start_utc, end_utc)
+        local += GRID
+
+
+def _round_up_to_grid(moment: time) -> time:
+    minutes = moment.hour * 60 + moment.minute + (1 if moment.second or moment.microsecond else 0)
+    step = int(GRID.total_seconds() // 60)
+    rounded = -(-minutes // step) * step
+    if rounded >= 24 * 60:
+        return time(23, 59, 59)
+    return time(rounded // 60, rounded % 60)
+
+
+def _to_utc(local: datetime, tz: ZoneInfo) -> datetime | None:
+    """The UTC instant of a naive local time, or None when the zone skips that time."""
+    aware = local.replace(tzinfo=tz, fold=0)
+    as_utc = aware.astimezone(UTC)
+    if as_utc.astimezone(tz).replace(tzinfo=None) != local:
+        return None  # in the gap of a spring-forward change
+    return as_utc
+
+
+def _merged(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for begin, finish in sorted(intervals):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        else:
+            merged.append((begin, finish))
+    return merged
+
+
+def _overlaps(slot: Slot, busy: list[tuple[datetime, datetime]]) -> bool:
+    # The last busy interval starting before the slot ends is the only one that can overlap,
+    # since merged intervals are disjoint and sorted.
+    index = bisect.bisect_left(busy, (slot.end,)) - 1
+    return index >= 0 and busy[index][1] > slot.start
