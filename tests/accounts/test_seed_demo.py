@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -11,6 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CandidateProfile, InterviewerProfile, User, VettingStatus
+from interviews.availability import free_slots
+from interviews.models import WeeklyWindow
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,25 @@ def test_it_lets_a_demo_candidate_log_in_and_see_their_profile(client: Client) -
     assert response.status_code == 200
     assert "candidate1@demo.test" in response.content.decode()
     assert response.context["user"].email == "candidate1@demo.test"
+
+
+def test_it_gives_every_demo_interviewer_weekly_availability_with_free_slots() -> None:
+    _seed()
+    now = datetime(2027, 3, 1, 9, tzinfo=UTC)
+
+    for profile in InterviewerProfile.objects.select_related("user"):
+        windows = WeeklyWindow.objects.filter(interviewer=profile.user).count()
+        assert windows >= 3, profile.user.email
+        slots = free_slots(
+            interviewer=profile.user, start=now, end=now + timedelta(days=7), now=now
+        )
+        assert slots, f"{profile.user.email} has no free slot in a week"
+
+
+def test_it_adds_no_availability_on_a_second_run() -> None:
+    _seed()
+    before = WeeklyWindow.objects.count()
+
+    _seed()
+
+    assert WeeklyWindow.objects.count() == before

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, PENDING_EMAIL, STAFF_EMAIL, seed_accounts
+from interviews.demo import seed_availability
 
 
 class Command(BaseCommand):
@@ -19,10 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, interviewers: int, candidates: int, **options: Any) -> None:
         started = time.perf_counter()
         result = seed_accounts(interviewers=interviewers, candidates=candidates)
+        with_windows = seed_availability()
         seconds = time.perf_counter() - started
         self.stdout.write(
-            f"Demo accounts: {result.created} created, {result.existing} already there "
-            f"({seconds:.1f}s)."
+            f"Demo accounts: {result.created} created, {result.existing} already there"
+            f"; weekly availability for {with_windows} interviewers ({seconds:.1f}s)."
         )
         self.stdout.write(
             f"Log in with interviewer1@demo.test … interviewer{interviewers}@demo.test, "
