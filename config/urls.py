@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from config import views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
     path("me/", accounts_api.Me.as_view(), name="api_me"),
     path("skill-areas/", accounts_api.SkillAreaList.as_view(), name="api_skill_areas"),

@@ -1,21 +1,43 @@
-"""Reading interviewers' availability from the database into `slots.Availability`.
+"""Interviewers' availability: reading it into `slots.Availability`, and editing it.
 
 Selectors here cost a fixed number of queries whatever the number of interviewers or
 sessions, so the slot list and the match list do not slow down as bookings grow.
+
+Editing rules (the services at the bottom):
+- Times are wall-clock times in the interviewer's own zone, on the 30-minute grid
+  (:00 or :30), because slots start on that grid and a window off it would only waste
+  minutes. A time of day cannot say 24:00, so an end of 23:59 means "until midnight"
+  (`slots.END_OF_DAY`); it is the one end allowed off the grid.
+- Weekly windows on one weekday never overlap: an overlap is refused with a message
+  naming the window it hits, rather than merged, so nothing changes that the
+  interviewer did not ask for. Extra windows on one date follow the same rule.
+- Extra windows and blackouts are never in the past, judged by the interviewer's local
+  date; a date holds at most one blackout.
+- Errors name the fields as the page and the API call them: weekday, date, start, end.
+- Anyone with an interviewer profile may edit, whatever its vetting status, so pending
+  interviewers can prepare their week before they are approved.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import HOLDS_TIME, DateWindow, DateWindowKind, Session, WeeklyWindow
 from interviews.slots import (
     DEFAULT_LENGTH,
+    END_OF_DAY,
+    GRID,
     Availability,
     ExtraWindow,
     Slot,
@@ -126,3 +148,162 @@ def free_slots(
         length=length,
         also_busy=also_busy,
     )[interviewer.pk]
+
+
+# --- Editing availability ----------------------------------------------------------------
+
+WindowKind = Literal["weekly", "date"]
+
+
+def weekly_windows(*, interviewer: User) -> QuerySet[WeeklyWindow]:
+    return WeeklyWindow.objects.filter(interviewer=interviewer).order_by(
+        "weekday", "start_time", "pk"
+    )
+
+
+def upcoming_date_windows(
+    *, interviewer: User, now: datetime | None = None
+) -> QuerySet[DateWindow]:
+    """Extra windows and blackouts from the interviewer's local today on."""
+    today = _local_today(interviewer, now)
+    return DateWindow.objects.filter(interviewer=interviewer, date__gte=today).order_by(
+        "date", "start_time", "pk"
+    )
+
+
+def add_weekly_window(
+    *, interviewer: User, weekday: int, start_time: time, end_time: time
+) -> WeeklyWindow:
+    _require_interviewer(interviewer)
+    errors: dict[str, str] = {}
+    if not 0 <= weekday <= 6:
+        errors["weekday"] = "Pick a day of the week."
+    errors |= _time_errors(start_time, end_time)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_availability(interviewer)
+        clash = (
+            weekly_windows(interviewer=interviewer)
+            .filter(weekday=weekday, start_time__lt=end_time, end_time__gt=start_time)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: f"This overlaps your {_describe(clash)} window; "
+                    "change or delete that one first."
+                }
+            )
+        return WeeklyWindow.objects.create(
+            interviewer=interviewer, weekday=weekday, start_time=start_time, end_time=end_time
+        )
+
+
+def add_date_window(
+    *,
+    interviewer: User,
+    kind: str,
+    date: date,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    now: datetime | None = None,
+) -> DateWindow:
+    """An extra window (with times) or a blackout of a whole day (without) on a local date."""
+    _require_interviewer(interviewer)
+    errors: dict[str, str] = {}
+    if kind not in DateWindowKind.values:
+        raise ValidationError({"kind": "Choose an extra window or a blackout."})
+    if date < _local_today(interviewer, now):
+        errors["date"] = "Pick today or a later date."
+    if kind == DateWindowKind.EXTRA:
+        if start_time is None:
+            errors["start"] = "Give the time the window starts."
+        if end_time is None:
+            errors["end"] = "Give the time the window ends."
+        if start_time is not None and end_time is not None:
+            errors |= _time_errors(start_time, end_time)
+    elif start_time is not None or end_time is not None:
+        errors["start"] = "A blackout covers the whole day: leave the times out."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_availability(interviewer)
+        same_day = DateWindow.objects.filter(interviewer=interviewer, date=date, kind=kind)
+        if kind == DateWindowKind.BLACKOUT and same_day.exists():
+            raise ValidationError({"date": f"{_day(date)} is already a blackout date."})
+        if kind == DateWindowKind.EXTRA:
+            clash = same_day.filter(start_time__lt=end_time, end_time__gt=start_time).first()
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        NON_FIELD_ERRORS: f"This overlaps your extra window {_describe(clash)}; "
+                        "change or delete that one first."
+                    }
+                )
+        return DateWindow.objects.create(
+            interviewer=interviewer,
+            kind=kind,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+        )
+
+
+def delete_window(*, interviewer: User, kind: WindowKind, window_id: int) -> None:
+    """Delete one of the interviewer's windows; anyone else's, or none, is a 404."""
+    model: type[WeeklyWindow] | type[DateWindow]
+    if kind == "weekly":
+        model = WeeklyWindow
+    elif kind == "date":
+        model = DateWindow
+    else:
+        raise Http404
+    with transaction.atomic():
+        deleted, _ = model.objects.filter(interviewer=interviewer, pk=window_id).delete()
+    if not deleted:
+        raise Http404
+
+
+def _require_interviewer(user: User) -> None:
+    if not user.is_interviewer:
+        raise PermissionDenied("Only interviewers publish availability.")
+
+
+def _lock_availability(interviewer: User) -> None:
+    # Two requests adding overlapping windows at once would both pass the overlap check;
+    # locking the interviewer's row makes them take turns. (SQLite's IMMEDIATE
+    # transactions already serialise writers; this is for PostgreSQL.)
+    User.objects.select_for_update().filter(pk=interviewer.pk).values_list("pk").first()
+
+
+def _on_grid(moment: time) -> bool:
+    minutes = timedelta(hours=moment.hour, minutes=moment.minute)
+    return moment.second == 0 and moment.microsecond == 0 and minutes % GRID == timedelta(0)
+
+
+def _time_errors(start_time: time, end_time: time) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not _on_grid(start_time):
+        errors["start"] = "Start on the hour or the half hour, such as 13:00 or 13:30."
+    if not (_on_grid(end_time) or end_time == END_OF_DAY):
+        errors["end"] = "End on the hour or the half hour, or at 23:59 for midnight."
+    elif end_time <= start_time:
+        errors["end"] = "End after the start."
+    return errors
+
+
+def _local_today(interviewer: User, now: datetime | None) -> date:
+    return (now or timezone.now()).astimezone(ZoneInfo(interviewer.time_zone)).date()
+
+
+def _describe(window: WeeklyWindow | DateWindow) -> str:
+    start = f"{window.start_time:%H:%M}" if window.start_time else ""
+    end = "24:00" if window.end_time == END_OF_DAY else f"{window.end_time:%H:%M}"
+    if isinstance(window, WeeklyWindow):
+        return f"{window.get_weekday_display()} {start} to {end}"
+    return f"{_day(window.date)} {start} to {end}"
+
+
+def _day(moment: date) -> str:
+    return f"{moment.day} {moment:%B %Y}"

@@ -4,7 +4,8 @@ Rules (SPEC §6):
 - Windows are wall-clock times in the interviewer's zone, so 13:00 to 18:00 stays 13:00
   to 18:00 local on both sides of a daylight-saving change (the UTC times move instead).
 - Slots start on a 30-minute grid of local time and last the session length; a slot must
-  end inside its window.
+  end inside its window. A window ending at 23:59 (`END_OF_DAY`) runs to midnight, since
+  a time of day cannot say 24:00: 21:00 to 23:59 holds a 23:00 to 24:00 slot.
 - A local time that does not exist (the hour skipped when clocks go forward) is never
   offered.
 - A local time that happens twice (the hour repeated when clocks go back) is offered once,
@@ -25,6 +26,7 @@ GRID = timedelta(minutes=30)
 LEAD_TIME = timedelta(hours=2)
 HORIZON = timedelta(weeks=4)
 DEFAULT_LENGTH = timedelta(minutes=60)
+END_OF_DAY = time(23, 59)
 
 
 @dataclass(frozen=True, order=True)
@@ -109,8 +111,11 @@ def _local_windows(
 def _slots_in_window(
     day: date, window_start: time, window_end: time, tz: ZoneInfo, length: timedelta
 ) -> Iterable[Slot]:
-    local = datetime.combine(day, _round_up_to_grid(window_start))
-    window_end_local = datetime.combine(day, window_end)
+    local = datetime.combine(day, time(0)) + _round_up_to_grid(window_start)
+    if window_end >= END_OF_DAY:
+        window_end_local = datetime.combine(day + timedelta(days=1), time(0))
+    else:
+        window_end_local = datetime.combine(day, window_end)
     while local < window_end_local:
         start_utc = _to_utc(local, tz)
         if start_utc is not None:
@@ -122,13 +127,15 @@ def _slots_in_window(
         local += GRID
 
 
-def _round_up_to_grid(moment: time) -> time:
-    minutes = moment.hour * 60 + moment.minute + (1 if moment.second or moment.microsecond else 0)
-    step = int(GRID.total_seconds() // 60)
-    rounded = -(-minutes // step) * step
-    if rounded >= 24 * 60:
-        return time(23, 59, 59)
-    return time(rounded // 60, rounded % 60)
+def _round_up_to_grid(moment: time) -> timedelta:
+    """How long after midnight the first grid time at or after `moment` is (up to 24 hours)."""
+    since_midnight = timedelta(
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond,
+    )
+    return -(-since_midnight // GRID) * GRID
 
 
 def _to_utc(local: datetime, tz: ZoneInfo) -> datetime | None:

@@ -2,6 +2,42 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from interviews import availability_views, matching_views, session_views
 
 urlpatterns: list = []
+
+urlpatterns += [
+    path("availability/", availability_views.availability_page, name="availability"),
+    path("availability/weekly/", availability_views.add_weekly, name="availability_add_weekly"),
+    path("availability/dates/", availability_views.add_date, name="availability_add_date"),
+    path(
+        "availability/<str:kind>/<int:window_id>/delete/",
+        availability_views.delete,
+        name="availability_delete",
+    ),
+]
+
+urlpatterns += [
+    path("find/", matching_views.find_interviewer, name="find_interviewer"),
+]
+
+urlpatterns += [
+    path("sessions/", session_views.sessions, name="sessions"),
+    path("sessions/new/", session_views.book, name="book_session"),
+    path("sessions/<int:session_id>/", session_views.session_detail, name="session_detail"),
+    path(
+        "sessions/<int:session_id>/calendar.ics",
+        session_views.session_calendar,
+        name="session_ics",
+    ),
+    path("sessions/<int:session_id>/cancel/", session_views.cancel, name="session_cancel"),
+    path(
+        "sessions/<int:session_id>/reschedule/",
+        session_views.reschedule,
+        name="session_reschedule",
+    ),
+    path("sessions/<int:session_id>/complete/", session_views.complete, name="session_complete"),
+    path("sessions/<int:session_id>/no-show/", session_views.no_show, name="session_no_show"),
+]

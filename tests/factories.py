@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import (
@@ -13,6 +15,7 @@ from accounts.models import (
     User,
     VettingStatus,
 )
+from interviews.models import Session
 
 PASSWORD = "a-Long-test-pass-42"
 
@@ -75,3 +78,16 @@ class InterviewerProfileFactory(DjangoModelFactory[InterviewerProfile]):
     def expertise(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create:
             self.expertise.set(skill_areas(*(extracted or ["scalability", "caching"])))
+
+
+class SessionFactory(DjangoModelFactory[Session]):
+    """A scheduled 60-minute session tomorrow between two new people; pass times to place it."""
+
+    class Meta:
+        model = Session
+
+    interviewer = factory.SubFactory(UserFactory)
+    candidate = factory.SubFactory(UserFactory)
+    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    end = factory.LazyAttribute(lambda session: session.start + timedelta(minutes=60))
+    meeting_url = factory.Sequence(lambda n: f"https://meet.example.test/room-{n}")

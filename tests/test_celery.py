@@ -130,6 +130,9 @@ def test_it_configures_celery_for_tasks_that_survive_a_dying_worker() -> None:
     assert conf.task_always_eager is False
 
 
+# Loading the tasks runs Django's model checks, and the JSONField check asks the database
+# what it supports.
+@pytest.mark.django_db
 def test_it_schedules_only_registered_tasks() -> None:
     # A worker or beat imports every app's tasks module at start; do the same here.
     celery_app.loader.import_default_modules()

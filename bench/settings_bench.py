@@ -1,0 +1,11 @@
+"""Settings for benchmarks only: the product's settings plus a bench-only URL module.
+
+The product itself has no benchmark endpoint; `bench/urls_bench.py` adds the
+durable-write floor view beside the real routes.
+"""
+
+from __future__ import annotations
+
+from config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls_bench"

@@ -1,0 +1,517 @@
+"""Booking, cancelling, rescheduling and closing sessions (SPEC §6).
+
+Concurrency: neither side may ever hold two overlapping active sessions. Every booking
+runs in one transaction that first locks both people's user rows, in id order so two
+bookings never wait on each other in a cycle, and only then re-checks the slot, the
+3-upcoming rule and the interviewer's capacity. A second booking for the same interviewer
+or candidate therefore waits for the first to commit and then sees its session: a lost
+race is the 409 `slot_unavailable`, never a 500 and never two sessions. On SQLite the
+IMMEDIATE transaction mode (config/settings.py) serialises all writers, which gives the
+same guarantee; on PostgreSQL the exclusion constraints are the last line of defence for
+anything that bypasses this module, and their IntegrityError is turned into the same 409.
+
+One commit per booking: the question pick and the idempotency record are written inside
+the booking's transaction, nothing after it.
+
+Choices where the spec is silent:
+- "Upcoming" sessions (at most 3) are scheduled sessions that have not ended yet.
+- Weekly capacity counts the interviewer's sessions holding time (scheduled, completed,
+  no-show) in the interviewer's local Monday-to-Sunday week of the new session.
+- Meeting link: the interviewer's personal URL when set, otherwise a unique Jitsi room
+  per session (`https://meet.jit.si/mockloop-<random>`): Jitsi needs no account and an
+  unguessable name keeps strangers out.
+- A reschedule cancels the old session and books a new one linked to it, under the same
+  rules (lead time, capacity, the no-show block ...). Inside 24 hours it counts as a late
+  cancel by whoever asked: the other person's hour is lost just the same. The new session
+  keeps the question and the meeting link, and takes over the old session's calendar UID
+  (the old row gets a fresh one), so calendars move the event instead of adding a second.
+- The no-show block applies to candidates (two candidate no-shows whose sessions started
+  within 30 days of each other block booking for 14 days from the second). Interviewer
+  no-shows are recorded and counted but do not block, yet: staff see them in the admin.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import DomainError
+from interviews.availability import free_slots
+from interviews.models import (
+    HOLDS_TIME,
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
+    IdempotencyKey,
+    NoShowParty,
+    Session,
+    SessionStatus,
+)
+from interviews.questions import pick_question, weakest_areas_for
+from interviews.slots import LEAD_TIME
+
+MAX_UPCOMING = 3
+FREE_CANCEL_NOTICE = timedelta(hours=24)
+NO_SHOW_WINDOW = timedelta(days=30)
+NO_SHOW_BLOCK = timedelta(days=14)
+MEETING_ROOM_BASE = "https://meet.jit.si/mockloop-"
+
+SLOT_TAKEN = "This slot was just taken."
+
+
+# --- Pure rule helpers -------------------------------------------------------------------
+
+
+def no_show_block_until(no_shows: Sequence[datetime]) -> datetime | None:
+    """When a candidate may book again, from the start times of their no-shows.
+
+    Any two no-shows within 30 days block booking for 14 days from the later one.
+    """
+    ordered = sorted(no_shows)
+    until: datetime | None = None
+    for earlier, later in pairwise(ordered):
+        if later - earlier <= NO_SHOW_WINDOW:
+            ends = later + NO_SHOW_BLOCK
+            until = ends if until is None else max(until, ends)
+    return until
+
+
+def week_bounds(moment: datetime, time_zone: str) -> tuple[datetime, datetime]:
+    """The local Monday 00:00 to the next Monday 00:00 around `moment`, as aware datetimes."""
+    tz = ZoneInfo(time_zone)
+    local_day = moment.astimezone(tz).date()
+    monday = local_day - timedelta(days=local_day.weekday())
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(monday + timedelta(days=7), datetime.min.time(), tzinfo=tz)
+    return start, end
+
+
+def is_late_cancel(*, start: datetime, now: datetime) -> bool:
+    return start - now < FREE_CANCEL_NOTICE
+
+
+def meeting_url_for(interviewer: User) -> str:
+    personal = interviewer.interviewer_profile.meeting_url
+    return personal or f"{MEETING_ROOM_BASE}{secrets.token_urlsafe(12)}"
+
+
+# --- Selectors the rules and the pages share ----------------------------------------------
+
+
+def booking_blocked_until(*, candidate: User, now: datetime) -> datetime | None:
+    """The end of the candidate's no-show block, if one is running at `now`."""
+    recent = Session.objects.filter(
+        candidate=candidate,
+        status=SessionStatus.NO_SHOW,
+        no_show_party=NoShowParty.CANDIDATE,
+        start__gte=now - NO_SHOW_WINDOW - NO_SHOW_BLOCK,
+    ).values_list("start", flat=True)
+    until = no_show_block_until(list(recent))
+    return until if until is not None and until > now else None
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the booking rules need to know about both people's other sessions."""
+
+    no_shows: list[datetime]  # starts of the candidate's no-shows, recent enough to count
+    upcoming: int  # the candidate's scheduled sessions not yet over
+    in_week: int  # sessions holding the interviewer's time in the new session's week
+    candidate_busy: bool  # the candidate holds time overlapping the new session
+
+
+def _facts(
+    *, candidate: User, interviewer: User, start: datetime, end: datetime, now: datetime
+) -> _Facts:
+    """One query for all rules, so a booking stays cheap under load (see bench/booking.py).
+
+    Time held as interviewer or as candidate both count: one account may hold both roles.
+    """
+    week_start, week_end = week_bounds(start, interviewer.time_zone)
+    since = now - NO_SHOW_WINDOW - NO_SHOW_BLOCK
+    rows = (
+        Session.objects.filter(HOLDS_TIME)
+        .filter(
+            (Q(candidate=candidate) | Q(interviewer=candidate)) & Q(end__gt=since)
+            | Q(interviewer=interviewer, start__gte=week_start, start__lt=week_end)
+        )
+        .values_list("interviewer_id", "candidate_id", "start", "end", "status", "no_show_party")
+    )
+    no_shows: list[datetime] = []
+    upcoming = in_week = 0
+    candidate_busy = False
+    for interviewer_id, candidate_id, begins, ends, status, party in rows:
+        if candidate_id == candidate.pk:
+            if status == SessionStatus.NO_SHOW and party == NoShowParty.CANDIDATE:
+                no_shows.append(begins)
+            if status == SessionStatus.SCHEDULED and ends > now:
+                upcoming += 1
+        if interviewer_id == interviewer.pk and week_start <= begins < week_end:
+            in_week += 1
+        if candidate.pk in (interviewer_id, candidate_id) and begins < end and ends > start:
+            candidate_busy = True
+    return _Facts(no_shows, upcoming, in_week, candidate_busy)
+
+
+# --- Booking -------------------------------------------------------------------------------
+
+
+def book_session(
+    *,
+    candidate: User,
+    interviewer: User,
+    start: datetime,
+    length_minutes: int = 60,
+    now: datetime | None = None,
+) -> Session:
+    """Book `interviewer`'s slot at `start` for `candidate`, in one transaction."""
+    now = now or timezone.now()
+    _check_request(candidate=candidate, interviewer=interviewer, start=start, now=now)
+    length = _length(length_minutes)
+    try:
+        with transaction.atomic():
+            _lock_people(candidate, interviewer)
+            return _book_locked(
+                candidate=candidate, interviewer=interviewer, start=start, length=length, now=now
+            )
+    except IntegrityError as error:
+        raise _slot_taken() from error
+
+
+def book_session_once(
+    *,
+    candidate: User,
+    interviewer: User,
+    start: datetime,
+    length_minutes: int,
+    key: str,
+    request_hash: str,
+    render: Callable[[Session], dict[str, Any]],
+    render_error: Callable[[Exception], tuple[int, dict[str, Any]]],
+    now: datetime | None = None,
+) -> tuple[int, dict[str, Any], bool]:
+    """`book_session` under an `Idempotency-Key`: (status, body, replayed).
+
+    The same key and body answer what the first request answered, refusals included; the
+    same key with another body is refused (422 `idempotency_key_reused`). The record is
+    written in the booking's own transaction, so a booking never exists without it.
+    Two first uses of one key at once take turns on the candidate's row lock (taken
+    before the key is looked up), so the second one finds the first's record and replays.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            _lock_people(candidate, interviewer)
+            stored = IdempotencyKey.objects.filter(user=candidate, key=key).first()
+            if stored is not None:
+                if stored.request_hash != request_hash:
+                    raise DomainError(
+                        "This Idempotency-Key was already used for a different request.",
+                        code="idempotency_key_reused",
+                        status=422,
+                    )
+                return stored.response_status, stored.response_body, True
+            try:
+                # A savepoint: a refusal rolls back the booking's writes but leaves the
+                # transaction open for the record of that refusal.
+                with transaction.atomic():
+                    _check_request(
+                        candidate=candidate, interviewer=interviewer, start=start, now=now
+                    )
+                    session = _book_locked(
+                        candidate=candidate,
+                        interviewer=interviewer,
+                        start=start,
+                        length=_length(length_minutes),
+                        now=now,
+                    )
+                status, body = 201, render(session)
+            except IntegrityError:
+                status, body = render_error(_slot_taken())
+            except (DomainError, ValidationError) as refusal:
+                # The rules' refusals are stored like successes: a retry gets the same answer.
+                status, body = render_error(refusal)
+            IdempotencyKey.objects.create(
+                user=candidate,
+                key=key,
+                request_hash=request_hash,
+                response_status=status,
+                response_body=body,
+                created_at=now,
+            )
+    except IntegrityError as error:
+        # Only reachable if the key was written by something not holding the row lock.
+        raise DomainError(
+            "A request with this Idempotency-Key is still in progress; retry shortly.",
+            code="idempotency_key_in_use",
+            status=409,
+        ) from error
+    return status, body, False
+
+
+def _check_request(*, candidate: User, interviewer: User, start: datetime, now: datetime) -> None:
+    """Rules that need no lock: who may book whom, and the lead time."""
+    if candidate.pk == interviewer.pk:
+        raise DomainError(
+            "You cannot book yourself.",
+            code="self_booking",
+            status=400,
+            fields={"interviewer": ["You cannot book yourself."]},
+        )
+    if not candidate.is_candidate:
+        raise DomainError(
+            "Add a candidate profile before booking practice interviews.",
+            code="not_a_candidate",
+            status=403,
+        )
+    profile = getattr(interviewer, "interviewer_profile", None)
+    if profile is None or not profile.is_approved:
+        raise DomainError(
+            "This interviewer cannot be booked.",
+            code="interviewer_not_approved",
+            status=400,
+            fields={"interviewer": ["This interviewer cannot be booked."]},
+        )
+    if start < now + LEAD_TIME:
+        message = "Book at least 2 hours ahead."
+        raise DomainError(message, code="lead_time", status=400, fields={"start": [message]})
+
+
+def _length(length_minutes: int) -> timedelta:
+    if not MIN_SESSION_MINUTES <= length_minutes <= MAX_SESSION_MINUTES:
+        raise ValidationError(
+            {"length": f"Sessions last {MIN_SESSION_MINUTES} to {MAX_SESSION_MINUTES} minutes."}
+        )
+    return timedelta(minutes=length_minutes)
+
+
+def _lock_people(*people: User) -> None:
+    # Ordered by id: two transactions locking overlapping pairs never deadlock.
+    ids = sorted({person.pk for person in people})
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _book_locked(
+    *,
+    candidate: User,
+    interviewer: User,
+    start: datetime,
+    length: timedelta,
+    now: datetime,
+    replaces: Session | None = None,
+    calendar_uid: uuid.UUID | None = None,
+) -> Session:
+    """The rules that depend on other sessions, then the insert; the caller holds the locks."""
+    end = start + length
+    facts = _facts(candidate=candidate, interviewer=interviewer, start=start, end=end, now=now)
+    blocked_until = no_show_block_until(facts.no_shows)
+    if blocked_until is not None and blocked_until > now:
+        raise DomainError(
+            f"After two missed sessions you can book again from "
+            f"{blocked_until.astimezone(ZoneInfo(candidate.time_zone)):%d %B %Y %H:%M} "
+            f"({candidate.time_zone}).",
+            code="no_show_block",
+            status=403,
+        )
+    if facts.upcoming >= MAX_UPCOMING:
+        raise DomainError(
+            f"You already have {MAX_UPCOMING} upcoming sessions; "
+            "finish or cancel one before booking another.",
+            code="too_many_upcoming",
+        )
+    if facts.in_week >= interviewer.interviewer_profile.weekly_capacity:
+        raise DomainError(
+            "This interviewer is fully booked that week; pick another week or interviewer.",
+            code="capacity_reached",
+        )
+    if facts.candidate_busy:
+        raise DomainError(
+            "You already have a session at that time.", code="slot_unavailable", status=409
+        )
+    offered = free_slots(
+        interviewer=interviewer,
+        start=start,
+        end=start + timedelta(minutes=1),
+        now=now,
+        length=length,
+    )
+    if not any(slot.start == start for slot in offered):
+        raise _slot_taken()
+    if replaces is not None:
+        question = replaces.question
+        meeting_url = replaces.meeting_url
+    else:
+        question = pick_question(
+            candidate=candidate, weakest_areas=weakest_areas_for(candidate=candidate)
+        )
+        meeting_url = meeting_url_for(interviewer)
+    return Session.objects.create(
+        interviewer=interviewer,
+        candidate=candidate,
+        start=start,
+        end=end,
+        question=question,
+        meeting_url=meeting_url,
+        rescheduled_from=replaces,
+        ics_uid=calendar_uid or uuid.uuid4(),
+        ics_sequence=replaces.ics_sequence if replaces is not None else 0,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _slot_taken() -> DomainError:
+    return DomainError(
+        SLOT_TAKEN, code="slot_unavailable", status=409, fields={"start": [SLOT_TAKEN]}
+    )
+
+
+# --- Changing a session ---------------------------------------------------------------------
+
+
+def cancel_session(*, session: Session, by: User, now: datetime | None = None) -> Session:
+    """Cancel before the start; inside 24 hours it counts as a late cancel by `by`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _lock_session(session, by)
+        _require_before_start(current, now, "cancel")
+        _cancel(current, by=by, now=now)
+    return current
+
+
+def reschedule_session(
+    *, session: Session, by: User, start: datetime, now: datetime | None = None
+) -> Session:
+    """Move a session: cancel it and book its replacement in one transaction."""
+    now = now or timezone.now()
+    interviewer, candidate = session.interviewer, session.candidate
+    _check_request(candidate=candidate, interviewer=interviewer, start=start, now=now)
+    if start == session.start:
+        message = "Pick a different time."
+        raise DomainError(message, code="same_time", status=400, fields={"start": [message]})
+    try:
+        with transaction.atomic():
+            _lock_people(candidate, interviewer)
+            current = _lock_session(session, by)
+            _require_before_start(current, now, "reschedule")
+            calendar_uid = current.ics_uid
+            # The replacement takes over the calendar UID, so the old row needs another
+            # one first (the column is unique). Its SEQUENCE rises with the cancel, and the
+            # replacement carries that raised number on under the old UID.
+            current.ics_uid = uuid.uuid4()
+            _cancel(current, by=by, now=now, extra_fields=["ics_uid"])
+            replacement = _book_locked(
+                candidate=candidate,
+                interviewer=interviewer,
+                start=start,
+                length=session.end - session.start,
+                now=now,
+                replaces=current,
+                calendar_uid=calendar_uid,
+            )
+    except IntegrityError as error:
+        raise _slot_taken() from error
+    session.refresh_from_db()
+    return replacement
+
+
+def complete_session(*, session: Session, by: User, now: datetime | None = None) -> Session:
+    """The interviewer closes the session as held, once it has ended."""
+    now = now or timezone.now()
+    if by.pk != session.interviewer_id:
+        raise DomainError(
+            "Only the interviewer marks a session completed.", code="not_interviewer", status=403
+        )
+    with transaction.atomic():
+        current = _lock_session(session, by)
+        _require_ended(current, now)
+        current.status = SessionStatus.COMPLETED
+        current.updated_at = now
+        current.save(update_fields=["status", "updated_at"])
+    return current
+
+
+def mark_no_show(
+    *, session: Session, by: User, party: str | None = None, now: datetime | None = None
+) -> Session:
+    """After the end: the interviewer reports the candidate missing, or the other way round."""
+    now = now or timezone.now()
+    missing = NoShowParty.CANDIDATE if by.pk == session.interviewer_id else NoShowParty.INTERVIEWER
+    if party is not None and party != missing:
+        message = (
+            "As the interviewer you can report the candidate missing."
+            if missing == NoShowParty.CANDIDATE
+            else "As the candidate you can report the interviewer missing."
+        )
+        raise ValidationError({"party": message})
+    with transaction.atomic():
+        current = _lock_session(session, by)
+        _require_ended(current, now)
+        current.status = SessionStatus.NO_SHOW
+        current.no_show_party = missing
+        current.updated_at = now
+        current.save(update_fields=["status", "no_show_party", "updated_at"])
+    return current
+
+
+def _lock_session(session: Session, by: User) -> Session:
+    """The session's row, locked and fresh, once `by` is one of its two people."""
+    if by.pk not in (session.interviewer_id, session.candidate_id):
+        raise PermissionDenied
+    # Only the session's own row is locked: PostgreSQL cannot lock the nullable side of
+    # the outer join that fetches the question.
+    current = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("interviewer", "candidate", "question")
+        .get(pk=session.pk)
+    )
+    if current.status != SessionStatus.SCHEDULED:
+        raise DomainError(
+            f"This session is already {current.get_status_display().lower()}.",
+            code="not_scheduled",
+        )
+    return current
+
+
+def _require_before_start(session: Session, now: datetime, action: str) -> None:
+    if now >= session.start:
+        raise DomainError(
+            f"This session has started; it is too late to {action} it.", code="already_started"
+        )
+
+
+def _require_ended(session: Session, now: datetime) -> None:
+    if now < session.end:
+        raise DomainError("You can close the session once it has ended.", code="not_ended")
+
+
+def _cancel(session: Session, *, by: User, now: datetime, extra_fields: Sequence[str] = ()) -> None:
+    session.status = SessionStatus.CANCELLED
+    session.cancelled_by = by
+    session.cancelled_at = now
+    session.late_cancel = is_late_cancel(start=session.start, now=now)
+    # The row is locked, so a plain increment cannot lose a concurrent change.
+    session.ics_sequence += 1
+    session.updated_at = now
+    session.save(
+        update_fields=[
+            "status",
+            "cancelled_by",
+            "cancelled_at",
+            "late_cancel",
+            "ics_sequence",
+            "updated_at",
+            *extra_fields,
+        ]
+    )

@@ -1,0 +1,132 @@
+"""The "Find an interviewer" page: focus areas and dates in, explained matches out.
+
+The form submits with GET, so a search is a link a candidate can keep or share, and GET
+never writes. Dates are the candidate's local dates: the window runs from local midnight
+of the first day to local midnight after the last.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.access import signed_in_user
+from accounts.models import SkillArea, User
+from interviews.matching import Match, find_matches
+from interviews.slots import Slot
+
+DEFAULT_DAYS = 14
+MAX_DAYS = 28
+# The booking page's path, should its route not be registered yet.
+BOOKING_PATH = "/sessions/new/"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class FindForm(forms.Form):
+    focus = forms.MultipleChoiceField(
+        label="Focus areas",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Interviewers who know these areas rank higher.",
+    )
+    start = forms.DateField(label="From", widget=_date_input())
+    end = forms.DateField(label="Until", widget=_date_input(), help_text="Included.")
+
+    def __init__(self, *args: Any, areas: list[SkillArea], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        focus = cast(forms.MultipleChoiceField, self.fields["focus"])
+        focus.choices = [(area.slug, area.name) for area in areas]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "Pick a last day on or after the first.")
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error("end", f"Search at most {MAX_DAYS} days at a time.")
+        return data
+
+
+@login_required
+def find_interviewer(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not user.is_candidate:
+        messages.error(request, "Add a candidate profile to find an interviewer.")
+        return redirect("profile")
+    tz = ZoneInfo(user.time_zone)
+    now = timezone.now()
+    areas = list(SkillArea.objects.all())
+    today = now.astimezone(tz).date()
+    form = FindForm(request.GET or _defaults(user, today=today), areas=areas)
+    results: list[dict[str, Any]] | None = None
+    if form.is_valid():
+        start = _local_midnight(form.cleaned_data["start"], tz)
+        end = _local_midnight(form.cleaned_data["end"] + timedelta(days=1), tz)
+        matches = find_matches(
+            candidate=user, start=start, end=end, now=now, focus=form.cleaned_data["focus"]
+        )
+        results = [_result(match, tz=tz) for match in matches]
+    ctx = {"form": form, "results": results, "time_zone": user.time_zone}
+    return render(request, "interviews/find.html", ctx, status=400 if form.errors else 200)
+
+
+def _defaults(user: User, *, today: date) -> dict[str, Any]:
+    focus = list(user.candidate_profile.focus_areas.values_list("slug", flat=True))
+    return {
+        "focus": focus,
+        "start": today.isoformat(),
+        "end": (today + timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+    }
+
+
+def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    # Where clocks jump at midnight (Santiago, Beirut), 00:00 does not exist; with
+    # `fold=0` it is read with the offset before the jump, which is the jump's instant:
+    # still the first instant of that local date.
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def _result(match: Match, *, tz: ZoneInfo) -> dict[str, Any]:
+    profile = match.interviewer.interviewer_profile
+    return {
+        "interviewer": match.interviewer,
+        "level": profile.get_level_display(),
+        "expertise": [area.name for area in profile.expertise.all()],
+        "score": match.score,
+        "explanation": " · ".join(part.text for part in match.explanation),
+        "parts": match.explanation,
+        "slots": [_slot(match.interviewer.pk, slot, tz=tz) for slot in match.next_slots],
+    }
+
+
+def _slot(interviewer_id: int, slot: Slot, *, tz: ZoneInfo) -> dict[str, str]:
+    local = slot.start.astimezone(tz)
+    query = urlencode(
+        {"interviewer": interviewer_id, "start": slot.start.astimezone(UTC).isoformat()}
+    )
+    return {
+        "label": f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {tz.key}",
+        "url": f"{booking_path()}?{query}",
+    }
+
+
+def booking_path() -> str:
+    """The booking confirmation page, which another module owns."""
+    try:
+        return reverse("book_session")
+    except NoReverseMatch:
+        return BOOKING_PATH

@@ -1,0 +1,369 @@
+"""Session pages: my sessions, the booking confirmation, one session, and its ICS file.
+
+Booking takes two clicks from the match list: a slot button there links to the
+confirmation page here (`/sessions/new/?interviewer=<id>&start=<iso>`), whose one button
+books. A slot lost to someone else re-renders the page with "This slot was just taken"
+and the interviewer's fresh slots, each one click from a new confirmation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import User
+from config.errors import DomainError
+from interviews import booking
+from interviews.availability import busy_intervals, free_slots
+from interviews.calendar import ics_filename, session_ics
+from interviews.models import (
+    DEFAULT_SESSION_MINUTES,
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
+    NoShowParty,
+    Session,
+    SessionStatus,
+)
+from interviews.selectors import (
+    get_session_for_user,
+    late_cancel_count,
+    past_sessions,
+    upcoming_sessions,
+)
+from interviews.slots import Slot
+
+FRESH_SLOTS = 8
+FRESH_SLOT_DAYS = 14
+ALTERNATIVES = 3
+
+# SPEC §2: the interviewer's phases and their minutes in a 60-minute session.
+PHASES = [
+    ("Functional Spec", 10, "Users, use cases, scope, non-functional needs, rough scale."),
+    ("Technical Spec", 15, "Components, data model, APIs, how data flows."),
+    ("Going Deep", 20, "The critical problems specified in depth, with their tradeoffs."),
+    ("Extra Mile: launch", 10, "Testing, deployment, alerts, the on-call document."),
+]
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    minutes: int
+    about: str
+
+
+def phases_for(length_minutes: int) -> list[Phase]:
+    """The phases scaled to the session's length; the 5 minutes left over close the session."""
+    scale = length_minutes / DEFAULT_SESSION_MINUTES
+    return [Phase(name, round(minutes * scale), about) for name, minutes, about in PHASES]
+
+
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    now = timezone.now()
+    ctx = {
+        "upcoming": upcoming_sessions(user=user, now=now),
+        "past": past_sessions(user=user, now=now)[:50],
+        "late_cancels": late_cancel_count(user=user),
+        "blocked_until": (
+            booking.booking_blocked_until(candidate=user, now=now) if user.is_candidate else None
+        ),
+        "now": now,
+    }
+    return render(request, "interviews/sessions.html", ctx)
+
+
+@login_required
+def book(request: HttpRequest) -> HttpResponse:
+    candidate = signed_in_user(request)
+    interviewer = _bookable_interviewer(request.GET.get("interviewer", ""))
+    start = _parse_start(request.GET.get("start", ""))
+    length = _parse_length(request.GET.get("length", ""))
+    now = timezone.now()
+    error = ""
+    taken = False
+    if request.method == "POST":
+        try:
+            session = booking.book_session(
+                candidate=candidate,
+                interviewer=interviewer,
+                start=start,
+                length_minutes=length,
+                now=now,
+            )
+        except DomainError as refusal:
+            error = refusal.message
+            taken = refusal.code == "slot_unavailable"
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(request, "Booked. Both of you can see the session here.")
+            return redirect("session_detail", session_id=session.pk)
+    elif not _offered(interviewer=interviewer, start=start, length=length, now=now):
+        error = "This slot is no longer available."
+        taken = True
+    ctx = {
+        "interviewer": interviewer,
+        "start": start,
+        "end": start + timedelta(minutes=length),
+        "length": length,
+        "error": error,
+        "taken": taken,
+        "fresh_slots": _fresh_slot_links(
+            interviewer=interviewer, candidate=candidate, length=length, now=now
+        )
+        if taken
+        else [],
+    }
+    status = (409 if taken else 400) if error else 200
+    return render(request, "interviews/book.html", ctx, status=status)
+
+
+@login_required
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = get_session_for_user(user=user, session_id=session_id)
+    wants_slots = request.GET.get("reschedule") == "1"
+    return _render_session(request, user=user, session=session, reschedule=wants_slots)
+
+
+def _render_session(
+    request: HttpRequest, *, user: User, session: Session, reschedule: bool, error: str = ""
+) -> HttpResponse:
+    now = timezone.now()
+    is_interviewer = user.pk == session.interviewer_id
+    scheduled = session.status == SessionStatus.SCHEDULED
+    can_change = scheduled and now < session.start
+    length = int(session.duration.total_seconds() // 60)
+    replacement = Session.objects.filter(rescheduled_from=session).only("pk").first()
+    ctx: dict[str, Any] = {
+        "session": session,
+        "is_interviewer": is_interviewer,
+        "other": _other(session, user),
+        "phases": phases_for(length) if is_interviewer else [],
+        "can_change": can_change,
+        "late": can_change and booking.is_late_cancel(start=session.start, now=now),
+        "can_close": scheduled and now >= session.end,
+        "replacement": replacement,
+        "reschedule_slots": (
+            _fresh_slots(
+                interviewer=session.interviewer,
+                candidate=session.candidate,
+                length=length,
+                now=now,
+            )
+            if reschedule and can_change
+            else []
+        ),
+        "reschedule": reschedule and can_change,
+        "error": error,
+        "alternatives": None,
+        "show_alternatives": False,
+        "find_url": "/find/",
+    }
+    cancelled_by_interviewer = (
+        session.status == SessionStatus.CANCELLED
+        and session.cancelled_by_id == session.interviewer_id
+        and replacement is None
+    )
+    if cancelled_by_interviewer and not is_interviewer:
+        ctx["show_alternatives"] = True
+        ctx["alternatives"] = _alternatives(candidate=user, now=now)
+    return render(request, "interviews/session.html", ctx, status=409 if error else 200)
+
+
+@login_required
+def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = get_session_for_user(user=user, session_id=session_id)
+    response = HttpResponse(session_ics(session, viewer=user), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{ics_filename(session)}"'
+    return response
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = get_session_for_user(user=user, session_id=session_id)
+    try:
+        cancelled = booking.cancel_session(session=session, by=user)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        note = " It counts as a late cancel." if cancelled.late_cancel else ""
+        other = _other(session, user).name
+        messages.success(request, f"The session is cancelled; {other} is told.{note}")
+    return redirect("session_detail", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Move the session to one of the fresh slots the session page offered."""
+    user = signed_in_user(request)
+    session = get_session_for_user(user=user, session_id=session_id)
+    try:
+        replacement = booking.reschedule_session(
+            session=session, by=user, start=_parse_start(request.POST.get("start", ""))
+        )
+    except (DomainError, ValidationError, PermissionDenied) as refusal:
+        return _render_session(
+            request, user=user, session=session, reschedule=True, error=_text(refusal)
+        )
+    messages.success(request, "The session is moved; the other side is told.")
+    return redirect("session_detail", session_id=replacement.pk)
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = get_session_for_user(user=user, session_id=session_id)
+    try:
+        booking.complete_session(session=session, by=user)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Marked completed.")
+    return redirect("session_detail", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def no_show(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = get_session_for_user(user=user, session_id=session_id)
+    try:
+        marked = booking.mark_no_show(session=session, by=user)
+    except (DomainError, ValidationError) as refusal:
+        messages.error(request, _text(refusal))
+    else:
+        who = "candidate" if marked.no_show_party == NoShowParty.CANDIDATE else "interviewer"
+        messages.success(request, f"Recorded: the {who} did not show up.")
+    return redirect("session_detail", session_id=session.pk)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _other(session: Session, user: User) -> User:
+    return session.candidate if user.pk == session.interviewer_id else session.interviewer
+
+
+def _text(refusal: Exception) -> str:
+    if isinstance(refusal, DomainError):
+        return refusal.message
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return "You cannot do that."
+
+
+def _bookable_interviewer(raw: str) -> User:
+    # Unknown and unapproved interviewers look the same: the page has nothing to offer.
+    if not raw.isdigit():
+        raise Http404
+    found = (
+        User.objects.select_related("interviewer_profile")
+        .filter(pk=int(raw), interviewer_profile__isnull=False)
+        .first()
+    )
+    if found is None or not found.interviewer_profile.is_approved:
+        raise Http404
+    return found
+
+
+def _parse_start(raw: str) -> datetime:
+    # A "+" in a hand-typed query string arrives as a space.
+    try:
+        start = datetime.fromisoformat(raw.strip().replace(" ", "+"))
+    except ValueError as error:
+        raise Http404 from error
+    if start.tzinfo is None:
+        raise Http404
+    return start.astimezone(UTC)
+
+
+def _parse_length(raw: str) -> int:
+    if not raw:
+        return DEFAULT_SESSION_MINUTES
+    if not raw.isdigit() or not MIN_SESSION_MINUTES <= int(raw) <= MAX_SESSION_MINUTES:
+        raise Http404
+    return int(raw)
+
+
+def _offered(*, interviewer: User, start: datetime, length: int, now: datetime) -> bool:
+    offered = free_slots(
+        interviewer=interviewer,
+        start=start,
+        end=start + timedelta(minutes=1),
+        now=now,
+        length=timedelta(minutes=length),
+    )
+    return any(slot.start == start for slot in offered)
+
+
+def _fresh_slots(*, interviewer: User, candidate: User, length: int, now: datetime) -> list[Slot]:
+    """The interviewer's next free slots that the candidate is free for too."""
+    end = now + timedelta(days=FRESH_SLOT_DAYS)
+    own = busy_intervals(user_ids=[candidate.pk], start=now, end=end)[candidate.pk]
+    slots = free_slots(
+        interviewer=interviewer,
+        start=now,
+        end=end,
+        now=now,
+        length=timedelta(minutes=length),
+        also_busy=own,
+    )
+    return slots[:FRESH_SLOTS]
+
+
+def _fresh_slot_links(
+    *, interviewer: User, candidate: User, length: int, now: datetime
+) -> list[tuple[Slot, str]]:
+    base = reverse("book_session")
+    return [
+        (
+            slot,
+            f"{base}?"
+            + urlencode(
+                {
+                    "interviewer": interviewer.pk,
+                    "start": slot.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    **({"length": length} if length != DEFAULT_SESSION_MINUTES else {}),
+                }
+            ),
+        )
+        for slot in _fresh_slots(
+            interviewer=interviewer, candidate=candidate, length=length, now=now
+        )
+    ]
+
+
+def _alternatives(*, candidate: User, now: datetime) -> list[Any] | None:
+    """The best other matches for a candidate whose interviewer cancelled, or None."""
+    try:
+        # Imported here: the matching module is written alongside and may not exist yet.
+        from interviews.matching import find_matches
+    except ImportError:
+        return None
+    return find_matches(
+        candidate=candidate,
+        start=now,
+        end=now + timedelta(days=FRESH_SLOT_DAYS),
+        now=now,
+        limit=ALTERNATIVES,
+    )

@@ -1,0 +1,246 @@
+"""The match list over the API and the "Find an interviewer" page."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import time_machine
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from interviews.matching_views import BOOKING_PATH
+from tests.api import api_error
+from tests.factories import CandidateProfileFactory, InterviewerProfileFactory, UserFactory
+from tests.interviews.test_matching import NOW, create_interviewer
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/matches/"
+PAGE = "/find/"
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def candidate() -> User:
+    return CandidateProfileFactory(
+        user__time_zone="America/New_York",
+        target_level="senior",
+        focus_areas=["caching", "concurrency"],
+    ).user
+
+
+@pytest.fixture
+def interviewer() -> User:
+    # Tuesdays 13:00 to 15:00 London: 09:00 to 11:00 New York until both change clocks.
+    return create_interviewer(expertise=("caching", "concurrency", "scalability"))
+
+
+def api_for(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_it_lists_matches_in_the_documented_shape(candidate: User, interviewer: User) -> None:
+    response = api_for(candidate).get(URL)
+    assert response.status_code == 200
+    [match] = response.json()["results"]
+    assert match["interviewer"] == {
+        "id": interviewer.pk,
+        "name": interviewer.name,
+        "level": "staff",
+        "expertise": ["scalability", "caching", "concurrency"],
+    }
+    assert isinstance(match["score"], float)
+    assert [part["part"] for part in match["explanation"]] == [
+        "expertise",
+        "seniority",
+        "load",
+        "rating",
+        "time_zone",
+        "novelty",
+    ]
+    assert set(match["explanation"][0]) == {"part", "value", "weight", "text"}
+    assert match["explanation"][0]["text"] == "expertise: caching, concurrency"
+    # Tuesday 23 March 2027, 13:00 in London (still GMT), in UTC with its offset.
+    assert match["next_slots"][0] == {
+        "start": "2027-03-23T13:00:00Z",
+        "end": "2027-03-23T14:00:00Z",
+    }
+    assert len(match["next_slots"]) == 5
+
+
+def test_it_takes_focus_from_the_query(candidate: User, interviewer: User) -> None:
+    response = api_for(candidate).get(URL, {"focus": "scalability,real-time"})
+    [match] = response.json()["results"]
+    assert match["explanation"][0]["text"] == "expertise: scalability"
+
+
+def test_it_honours_the_window(candidate: User, interviewer: User) -> None:
+    response = api_for(candidate).get(
+        URL, {"from": "2027-03-29T00:00:00+01:00", "to": "2027-04-01T00:00:00+01:00"}
+    )
+    [match] = response.json()["results"]
+    # Tuesday 30 March, 13:00 London summer time, is 12:00 UTC.
+    assert match["next_slots"][0]["start"] == "2027-03-30T12:00:00Z"
+    assert len(match["next_slots"]) == 3
+
+
+def test_it_answers_an_empty_list_when_nobody_is_free(candidate: User) -> None:
+    response = api_for(candidate).get(URL)
+    assert response.json() == {"results": []}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"from": "tomorrow"}, "from"),
+        ({"from": "2027-03-23T09:00:00"}, "from"),
+        ({"to": "2027-03-23"}, "to"),
+        ({"from": "2027-03-23T09:00:00Z", "to": "2027-03-23T08:00:00Z"}, "to"),
+        ({"from": "2027-03-23T09:00:00Z", "to": "2027-04-21T09:00:00Z"}, "to"),
+        ({"focus": "caching,telepathy"}, "focus"),
+    ],
+)
+def test_it_rejects_bad_input_naming_the_field(
+    candidate: User, params: dict[str, str], field: str
+) -> None:
+    error = api_error(api_for(candidate).get(URL, params), 400)
+    assert list(error["fields"]) == [field]
+
+
+def test_it_accepts_an_offset_whose_plus_arrived_as_a_space(
+    candidate: User, interviewer: User
+) -> None:
+    response = api_for(candidate).get(URL + "?from=2027-03-29T00:00:00 01:00")
+    assert response.status_code == 200
+
+
+def test_it_refuses_people_without_a_candidate_profile(interviewer: User) -> None:
+    error = api_error(api_for(interviewer).get(URL), 403)
+    assert error["code"] == "not_a_candidate"
+
+
+def test_it_asks_anonymous_callers_to_authenticate() -> None:
+    api_error(APIClient().get(URL), 401)
+
+
+def test_it_lists_many_matches_in_few_queries(
+    candidate: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(12):
+        create_interviewer()
+    client = api_for(candidate)
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert len(response.json()["results"]) == 12
+
+
+# The page -----------------------------------------------------------------------------
+
+
+def page_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_shows_matches_explained_with_slots_in_the_candidates_zone(
+    candidate: User, interviewer: User
+) -> None:
+    response = page_for(candidate).get(PAGE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert interviewer.name in html
+    assert (
+        "expertise: caching, concurrency · staff: one level above your senior target"
+        " · no sessions this week · no reviews yet · 6 slots inside your 08:00 to 22:00"
+        " · new to you"
+    ) in html
+    # 13:00 London is 09:00 New York on Tuesday 23 March.
+    assert "Tue 23 Mar, 09:00 America/New_York" in html
+    start = quote("2027-03-23T13:00:00+00:00", safe="")
+    assert f'href="{BOOKING_PATH}?interviewer={interviewer.pk}&amp;start={start}"' in html
+
+
+def test_it_prefills_the_form_from_the_profile(candidate: User) -> None:
+    response = page_for(candidate).get(PAGE)
+    form = response.context["form"]
+    assert form["focus"].value() == ["caching", "concurrency"]
+    assert form["start"].value() == "2027-03-22"  # 02:00 in New York, still Monday
+    assert form["end"].value() == "2027-04-04"
+
+
+def test_it_searches_the_chosen_dates_and_focus(candidate: User, interviewer: User) -> None:
+    response = page_for(candidate).get(
+        PAGE, {"focus": ["scalability"], "start": "2027-03-29", "end": "2027-03-31"}
+    )
+    html = response.content.decode()
+    assert "expertise: scalability ·" in html
+    # After both zones moved to summer time: 13:00 London is 08:00 New York.
+    assert "Tue 30 Mar, 08:00 America/New_York" in html
+    assert "Tue 23 Mar" not in html
+
+
+def test_it_explains_an_empty_result(candidate: User) -> None:
+    response = page_for(candidate).get(PAGE)
+    assert "No approved interviewer has free time in this window" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2027-03-29", "end": "2027-03-28"}, "end"),
+        ({"start": "2027-03-22", "end": "2027-04-30"}, "end"),
+        ({"start": "soon", "end": "2027-03-28"}, "start"),
+        ({"start": "2027-03-22", "end": "2027-03-28", "focus": "telepathy"}, "focus"),
+    ],
+)
+def test_it_shows_form_errors_on_the_field(
+    candidate: User, params: dict[str, str], field: str
+) -> None:
+    response = page_for(candidate).get(PAGE, params)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+
+
+def test_it_sends_non_candidates_to_their_profile() -> None:
+    interviewer = InterviewerProfileFactory().user
+    response = page_for(interviewer).get(PAGE)
+    assert response.status_code == 302
+    assert response["Location"] == "/profile/"
+
+
+def test_it_needs_a_login() -> None:
+    response = Client().get(PAGE)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(("is_candidate", "shown"), [(True, True), (False, False)])
+def test_it_links_candidates_to_the_page_from_the_menu(is_candidate: bool, shown: bool) -> None:
+    user = CandidateProfileFactory().user if is_candidate else UserFactory()
+    response = page_for(user).get("/profile/")
+    assert ('href="/find/"' in response.content.decode()) is shown
+
+
+def test_it_renders_many_matches_in_few_queries(
+    candidate: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(12):
+        create_interviewer(windows=((1, time(13), time(15)), (3, time(9), time(10))))
+    client = page_for(candidate)
+    with django_assert_max_num_queries(16):
+        response = client.get(PAGE)
+    assert response.content.decode().count('class="match"') == 12

@@ -1,0 +1,391 @@
+"""The session pages: my sessions, confirming a booking, one session, its ICS file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from accounts.models import User
+from interviews.booking import book_session, cancel_session
+from interviews.models import NoShowParty, Session, SessionStatus
+from tests.factories import SessionFactory
+from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_frozen")]
+
+
+@pytest.fixture
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def interviewer() -> User:
+    return approved_interviewer()
+
+
+@pytest.fixture
+def candidate() -> User:
+    # New York, so the page's times differ from the server's UTC and the interviewer's.
+    return candidate_user(zone="America/New_York")
+
+
+@pytest.fixture
+def booked(interviewer: User, candidate: User) -> Session:
+    return book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+
+
+def _as(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def _book_url(interviewer: User, start: str = "2026-03-03T10:00:00Z", **extra: Any) -> str:
+    return "/sessions/new/?" + urlencode({"interviewer": interviewer.pk, "start": start, **extra})
+
+
+# --- Confirming a booking ----------------------------------------------------------------------
+
+
+def test_it_shows_the_confirmation_in_the_candidates_zone(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    response = _as(client, candidate).get(_book_url(interviewer))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "05:00 to 06:00" in page  # 10:00 UTC in New York
+    assert "America/New_York" in page
+    assert interviewer.name in page
+    assert "Confirm booking" in page
+    assert not Session.objects.exists()  # GET never writes
+
+
+def test_it_books_on_confirm_and_shows_the_session(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    response = _as(client, candidate).post(_book_url(interviewer), follow=True)
+
+    session = Session.objects.get()
+    assert response.redirect_chain[-1][0] == f"/sessions/{session.pk}/"
+    assert session.candidate == candidate
+    assert session.start == TOMORROW_10
+
+
+def test_it_says_the_slot_was_just_taken_and_offers_fresh_slots(
+    client: Client, booked: Session, interviewer: User
+) -> None:
+    other = candidate_user()
+
+    response = _as(client, other).post(_book_url(interviewer))
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "This slot was just taken." in page
+    assert 'id="fresh-slots"' in page
+    # Fresh slots start after the lead time and link straight to a new confirmation.
+    assert f"interviewer={interviewer.pk}&amp;start=2026-03-02T11%3A00%3A00Z" in page
+    assert "start=2026-03-03T10%3A00%3A00Z" not in page
+    assert Session.objects.count() == 1
+
+
+def test_it_says_so_on_the_confirmation_page_when_the_slot_is_gone(
+    client: Client, booked: Session, interviewer: User
+) -> None:
+    response = _as(client, candidate_user()).get(_book_url(interviewer))
+
+    assert response.status_code == 409
+    assert "no longer available" in response.content.decode()
+    assert "Confirm booking" not in response.content.decode()
+
+
+def test_it_shows_other_rule_refusals_clearly(client: Client, interviewer: User) -> None:
+    response = _as(client, candidate_user()).post(
+        _book_url(interviewer, start="2026-03-02T10:00:00Z")
+    )
+
+    assert response.status_code == 400
+    assert "Book at least 2 hours ahead." in response.content.decode()
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"interviewer": "x", "start": "2026-03-03T10:00:00Z"},
+        {"interviewer": "999999", "start": "2026-03-03T10:00:00Z"},
+        {"start": "2026-03-03T10:00:00Z"},
+        {"interviewer": "{id}", "start": "not-a-time"},
+        {"interviewer": "{id}", "start": "2026-03-03T10:00:00"},  # no offset: ambiguous
+        {"interviewer": "{id}", "start": "2026-03-03T10:00:00Z", "length": "200"},
+    ],
+)
+def test_it_answers_404_for_a_booking_link_that_makes_no_sense(
+    client: Client, interviewer: User, query: dict[str, str]
+) -> None:
+    params = {name: value.format(id=interviewer.pk) for name, value in query.items()}
+
+    response = _as(client, candidate_user()).get("/sessions/new/?" + urlencode(params))
+
+    assert response.status_code == 404
+
+
+def test_it_hides_pending_interviewers_behind_404(client: Client, interviewer: User) -> None:
+    interviewer.interviewer_profile.status = "pending"
+    interviewer.interviewer_profile.save()
+
+    assert _as(client, candidate_user()).get(_book_url(interviewer)).status_code == 404
+
+
+# --- One session ---------------------------------------------------------------------------------
+
+
+def test_it_shows_the_interviewer_the_question_hints_and_phases(
+    client: Client, booked: Session
+) -> None:
+    page = _as(client, booked.interviewer).get(f"/sessions/{booked.pk}/").content.decode()
+
+    assert booked.question is not None
+    assert booked.question.hints in page
+    for phase, minutes in [
+        ("Functional Spec", 10),
+        ("Technical Spec", 15),
+        ("Going Deep", 20),
+        ("Extra Mile", 10),
+    ]:
+        assert f"{phase}" in page and f"about {minutes} minutes" in page
+    assert "10:00 to 11:00" in page and "Europe/London" in page
+    assert booked.candidate.name in page
+    assert booked.meeting_url in page
+    assert f"/sessions/{booked.pk}/calendar.ics" in page
+
+
+def test_it_never_shows_the_candidate_the_question(client: Client, booked: Session) -> None:
+    page = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/").content.decode()
+
+    assert booked.question is not None
+    assert booked.question.hints not in page
+    assert booked.question.title not in page
+    assert "05:00 to 06:00" in page and "America/New_York" in page
+    assert booked.interviewer.name in page
+
+
+def test_it_scales_the_phases_to_a_90_minute_session(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    session = book_session(
+        candidate=candidate,
+        interviewer=interviewer,
+        start=TOMORROW_10,
+        length_minutes=90,
+        now=NOW,
+    )
+
+    page = _as(client, interviewer).get(f"/sessions/{session.pk}/").content.decode()
+
+    assert "about 15 minutes" in page and "about 30 minutes" in page
+
+
+def test_it_warns_that_a_cancel_inside_24_hours_is_late(client: Client, booked: Session) -> None:
+    client = _as(client, booked.candidate)
+    early = client.get(f"/sessions/{booked.pk}/").content.decode()
+
+    with time_machine.travel(booked.start - timedelta(hours=2), tick=False):
+        late = client.get(f"/sessions/{booked.pk}/").content.decode()
+
+    assert "late cancel" not in early
+    assert "counts as a late cancel" in late
+
+
+def test_it_cancels_from_the_page(client: Client, booked: Session) -> None:
+    response = _as(client, booked.candidate).post(f"/sessions/{booked.pk}/cancel/", follow=True)
+
+    booked.refresh_from_db()
+    assert booked.status == SessionStatus.CANCELLED
+    assert "is cancelled" in response.content.decode()
+
+
+def test_it_reschedules_from_fresh_slots(client: Client, booked: Session) -> None:
+    client = _as(client, booked.candidate)
+    page = client.get(f"/sessions/{booked.pk}/?reschedule=1").content.decode()
+    assert 'id="reschedule-slots"' in page
+
+    new_start = TOMORROW_10 + timedelta(days=1)
+    response = client.post(
+        f"/sessions/{booked.pk}/reschedule/", {"start": new_start.isoformat()}, follow=True
+    )
+
+    moved = Session.objects.get(rescheduled_from=booked)
+    assert response.redirect_chain[-1][0] == f"/sessions/{moved.pk}/"
+    assert moved.start == new_start
+    assert "replaces" in response.content.decode()
+
+
+def test_it_shows_the_taken_message_when_a_reschedule_loses(
+    client: Client, booked: Session
+) -> None:
+    taken = book_session(
+        candidate=candidate_user(),
+        interviewer=booked.interviewer,
+        start=TOMORROW_10 + timedelta(hours=3),
+        now=NOW,
+    )
+
+    response = _as(client, booked.candidate).post(
+        f"/sessions/{booked.pk}/reschedule/", {"start": taken.start.isoformat()}
+    )
+
+    assert response.status_code == 409
+    assert "This slot was just taken." in response.content.decode()
+    assert 'id="reschedule-slots"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("side", "button", "action", "status"),
+    [
+        ("interviewer", "Mark completed", "complete", SessionStatus.COMPLETED),
+        ("interviewer", "The candidate did not show up", "no-show", SessionStatus.NO_SHOW),
+        ("candidate", "The interviewer did not show up", "no-show", SessionStatus.NO_SHOW),
+    ],
+)
+def test_it_closes_the_session_after_the_end(
+    client: Client, booked: Session, side: str, button: str, action: str, status: str
+) -> None:
+    user = booked.interviewer if side == "interviewer" else booked.candidate
+    client = _as(client, user)
+    before = client.get(f"/sessions/{booked.pk}/").content.decode()
+
+    with time_machine.travel(booked.end + timedelta(minutes=1), tick=False):
+        after = client.get(f"/sessions/{booked.pk}/").content.decode()
+        client.post(f"/sessions/{booked.pk}/{action}/")
+
+    booked.refresh_from_db()
+    assert button not in before
+    assert button in after
+    assert booked.status == status
+
+
+def test_it_shows_alternatives_when_the_interviewer_cancels(
+    client: Client, booked: Session
+) -> None:
+    other = approved_interviewer()
+    cancel_session(session=booked, by=booked.interviewer, now=NOW)
+
+    page = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/").content.decode()
+
+    assert 'id="alternatives"' in page
+    assert f'id="alternative-{other.pk}"' in page
+    interviewer_view = _as(Client(), booked.interviewer).get(f"/sessions/{booked.pk}/")
+    assert 'id="alternatives"' not in interviewer_view.content.decode()
+
+
+def test_it_offers_no_alternatives_when_the_candidate_cancels(
+    client: Client, booked: Session
+) -> None:
+    cancel_session(session=booked, by=booked.candidate, now=NOW)
+
+    page = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/").content.decode()
+
+    assert 'id="alternatives"' not in page
+
+
+def test_it_serves_the_calendar_file(client: Client, booked: Session) -> None:
+    response = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/calendar.ics")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"BEGIN:VCALENDAR" in response.content
+
+
+PAGES = [
+    ("get", "/sessions/{id}/"),
+    ("get", "/sessions/{id}/?reschedule=1"),
+    ("get", "/sessions/{id}/calendar.ics"),
+    ("post", "/sessions/{id}/cancel/"),
+    ("post", "/sessions/{id}/reschedule/"),
+    ("post", "/sessions/{id}/complete/"),
+    ("post", "/sessions/{id}/no-show/"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), PAGES)
+def test_it_answers_404_for_sessions_that_are_not_yours(
+    client: Client, booked: Session, method: str, path: str
+) -> None:
+    client = _as(client, candidate_user())
+
+    response = getattr(client, method)(path.format(id=booked.pk))
+
+    assert response.status_code == 404
+    booked.refresh_from_db()
+    assert booked.status == SessionStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("path", ["/sessions/", "/sessions/1/", "/sessions/new/"])
+def test_it_sends_strangers_to_log_in(client: Client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+# --- My sessions ----------------------------------------------------------------------------------
+
+
+def test_it_lists_upcoming_and_past_sessions_in_a_fixed_number_of_queries(
+    client: Client,
+    candidate: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for day in range(3):
+        book_session(
+            candidate=candidate,
+            interviewer=approved_interviewer(),
+            start=TOMORROW_10 + timedelta(days=day),
+            now=NOW,
+        )
+    for day in range(1, 6):
+        SessionFactory.create(
+            candidate=candidate,
+            interviewer=approved_interviewer(),
+            start=NOW - timedelta(days=day),
+            end=NOW - timedelta(days=day, minutes=-60),
+            status=SessionStatus.COMPLETED,
+        )
+    client = _as(client, candidate)
+
+    with django_assert_max_num_queries(12):
+        page = client.get("/sessions/").content.decode()
+
+    assert page.count('id="session-') == 8
+    assert "America/New_York" in page
+    assert "Tue 3 Mar 2026, 05:00" in page
+
+
+def test_it_shows_the_late_cancel_count_and_the_no_show_block(
+    client: Client, booked: Session, candidate: User
+) -> None:
+    cancel_session(session=booked, by=candidate, now=booked.start - timedelta(hours=1))
+    for days in (3, 10):
+        SessionFactory.create(
+            candidate=candidate,
+            interviewer=approved_interviewer(),
+            start=NOW - timedelta(days=days),
+            end=NOW - timedelta(days=days, minutes=-60),
+            status=SessionStatus.NO_SHOW,
+            no_show_party=NoShowParty.CANDIDATE,
+        )
+
+    page = _as(client, candidate).get("/sessions/").content.decode()
+
+    assert "Late cancels" in page and "<strong>1</strong>" in page
+    assert 'id="no-show-block"' in page
+    assert "13 March 2026" in page  # 14 days from the later no-show, 27 Feb
