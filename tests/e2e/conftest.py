@@ -34,11 +34,13 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _skill_areas(transactional_db: None) -> None:
-    # Transactional tests end by emptying every table, the skill areas that a migration
-    # adds included; put them back the way that migration does.
-    migration = importlib.import_module("accounts.migrations.0002_skill_areas")
-    migration.add_skill_areas(django_apps, None)
+def _seeded_rows(transactional_db: None) -> None:
+    # Transactional tests end by emptying every table, the rows that migrations add
+    # included (skill areas, the question bank); put them back the way those migrations do.
+    importlib.import_module("accounts.migrations.0002_skill_areas").add_skill_areas(
+        django_apps, None
+    )
+    importlib.import_module("interviews.migrations.0002_questions").add_questions(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +57,11 @@ def confirmation_link(email: str) -> str:
     match = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(messages[-1].body))
     assert match, messages[-1].body
     return match.group(0)
+
+
+def log_in(page: Page, base: str, *, email: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
