@@ -21,3 +21,9 @@ def test_it_talks_to_postgresql_through_a_psycopg3_pool() -> None:
     assert isinstance(connection.connection, psycopg.Connection)
     # The pool, not Django, decides how long a connection lives.
     assert connection.settings_dict["CONN_MAX_AGE"] == 0
+
+
+def test_it_turns_off_the_jit_for_its_short_queries() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
