@@ -59,28 +59,42 @@ def availabilities(
         "interviewer_id", "weekday", "start_time", "end_time"
     ):
         weekly[row[0]].append(WeeklyRule(row[1], row[2], row[3]))
-    extra: dict[int, list[ExtraWindow]] = defaultdict(list)
-    blackouts: dict[int, set[date]] = defaultdict(set)
-    first_day = (start - DATE_MARGIN).date()
-    last_day = (end + DATE_MARGIN).date()
-    for interviewer_id, kind, day, begins, ends in DateWindow.objects.filter(
-        interviewer_id__in=ids, date__gte=first_day, date__lte=last_day
-    ).values_list("interviewer_id", "kind", "date", "start_time", "end_time"):
-        if kind == DateWindowKind.BLACKOUT:
-            blackouts[interviewer_id].add(day)
-        elif begins is not None and ends is not None:  # always, by a check constraint
-            extra[interviewer_id].append(ExtraWindow(day, begins, ends))
+    extra, blackouts = date_changes(start=start, end=end, interviewer_ids=ids)
     busy = busy_intervals(user_ids=ids, start=start, end=end)
     return {
         interviewer.pk: Availability(
             time_zone=interviewer.time_zone,
             weekly=weekly[interviewer.pk],
-            extra=extra[interviewer.pk],
-            blackouts=frozenset(blackouts[interviewer.pk]),
+            extra=extra.get(interviewer.pk, []),
+            blackouts=frozenset(blackouts.get(interviewer.pk, ())),
             busy=busy[interviewer.pk],
         )
         for interviewer in interviewers
     }
+
+
+def date_changes(
+    *, start: datetime, end: datetime, interviewer_ids: Sequence[int] | None = None
+) -> tuple[dict[int, list[ExtraWindow]], dict[int, set[date]]]:
+    """Extra windows and blackouts by interviewer on the local dates around [start, end).
+
+    One query; every interviewer's when `interviewer_ids` is None (the match list).
+    """
+    extra: dict[int, list[ExtraWindow]] = defaultdict(list)
+    blackouts: dict[int, set[date]] = defaultdict(set)
+    rows = DateWindow.objects.filter(
+        date__gte=(start - DATE_MARGIN).date(), date__lte=(end + DATE_MARGIN).date()
+    )
+    if interviewer_ids is not None:
+        rows = rows.filter(interviewer_id__in=interviewer_ids)
+    for interviewer_id, kind, day, begins, ends in rows.values_list(
+        "interviewer_id", "kind", "date", "start_time", "end_time"
+    ):
+        if kind == DateWindowKind.BLACKOUT:
+            blackouts[interviewer_id].add(day)
+        elif begins is not None and ends is not None:  # always, by a check constraint
+            extra[interviewer_id].append(ExtraWindow(day, begins, ends))
+    return dict(extra), dict(blackouts)
 
 
 def busy_intervals(

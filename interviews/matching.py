@@ -44,8 +44,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingStatus
-from interviews.availability import DATE_MARGIN
-from interviews.models import HOLDS_TIME, DateWindow, DateWindowKind, Session, WeeklyWindow
+from interviews.availability import DATE_MARGIN, date_changes
+from interviews.models import HOLDS_TIME, Session, WeeklyWindow
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
 
 # Candidate target levels and interviewer levels on one ladder.
@@ -456,13 +456,7 @@ def _read_nearby(*, candidate: User, start: datetime, end: datetime, now: dateti
         # Busy either way: an interviewer can also practise as a candidate.
         for user_id in {interviewer_id, candidate_id}:
             nearby.busy.setdefault(user_id, []).append((begins, ends))
-    for interviewer_id, kind, day, opens, closes in DateWindow.objects.filter(
-        date__gte=(start - DATE_MARGIN).date(), date__lte=(end + DATE_MARGIN).date()
-    ).values_list("interviewer_id", "kind", "date", "start_time", "end_time"):
-        if kind == DateWindowKind.BLACKOUT:
-            nearby.blackouts.setdefault(interviewer_id, set()).add(day)
-        elif opens is not None and closes is not None:  # always, by a check constraint
-            nearby.extra.setdefault(interviewer_id, []).append(ExtraWindow(day, opens, closes))
+    nearby.extra, nearby.blackouts = date_changes(start=start, end=end)
     nearby.together = dict(
         Session.objects.filter(HOLDS_TIME, candidate=candidate)
         .order_by()
