@@ -1,4 +1,4 @@
-"""Interview endpoints under /api/v1/. Each feature module adds its routes here."""
+"""Interview endpoints under /api/v1/: availability, slots, matches, sessions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from django.urls import path
 
 from interviews import availability_api, matching_api, session_api
 
-urlpatterns: list = []
-
-urlpatterns += [
+urlpatterns = [
     path("availability/", availability_api.AvailabilityList.as_view(), name="api_availability"),
     path(
         "availability/<str:window_id>/",
@@ -20,13 +18,7 @@ urlpatterns += [
         availability_api.InterviewerSlots.as_view(),
         name="api_interviewer_slots",
     ),
-]
-
-urlpatterns += [
     path("matches/", matching_api.Matches.as_view(), name="api_matches"),
-]
-
-urlpatterns += [
     path("sessions/", session_api.SessionList.as_view(), name="api_sessions"),
     path("sessions/<int:session_id>/", session_api.SessionDetail.as_view(), name="api_session"),
     path(

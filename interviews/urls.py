@@ -1,4 +1,4 @@
-"""Interview pages. Each feature module adds its routes here, one line per route."""
+"""Interview pages: availability, finding an interviewer, sessions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from django.urls import path
 
 from interviews import availability_views, matching_views, session_views
 
-urlpatterns: list = []
-
-urlpatterns += [
+urlpatterns = [
     path("availability/", availability_views.availability_page, name="availability"),
     path("availability/weekly/", availability_views.add_weekly, name="availability_add_weekly"),
     path("availability/dates/", availability_views.add_date, name="availability_add_date"),
@@ -17,13 +15,7 @@ urlpatterns += [
         availability_views.delete,
         name="availability_delete",
     ),
-]
-
-urlpatterns += [
     path("find/", matching_views.find_interviewer, name="find_interviewer"),
-]
-
-urlpatterns += [
     path("sessions/", session_views.sessions, name="sessions"),
     path("sessions/new/", session_views.book, name="book_session"),
     path("sessions/<int:session_id>/", session_views.session_detail, name="session_detail"),
