@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import CandidateProfile, InterviewerProfile, User, VettingStatus
+from config.authentication import TokenAuthentication
 from tests.api import api_error
 from tests.factories import (
     PASSWORD,
@@ -442,3 +443,15 @@ def test_it_lists_skill_areas_only_to_signed_in_callers(api_client: APIClient) -
     response = api_client.get(SKILL_AREAS_URL)
 
     assert api_error(response, 401)["code"] == "not_authenticated"
+
+
+def test_it_loads_the_callers_roles_with_the_token_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    user = CandidateProfileFactory.create().user
+    key = Token.objects.create(user=user).key
+
+    with django_assert_num_queries(1):
+        found, _ = TokenAuthentication().authenticate_credentials(key)
+        assert found.is_candidate
+        assert not found.is_interviewer
