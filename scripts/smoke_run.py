@@ -2,13 +2,15 @@
 
 On a fresh SQLite file it migrates, seeds the demo data, starts the Procfile (web, worker,
 beat) under honcho, and checks over HTTP that the health check answers, the sign-up page
-offers the role choice, a demo candidate can log in, and a staff approval reaches the
-interviewer as an email file written by the Celery worker. Then Ctrl-C (SIGINT) must stop
+offers the role choice, a demo candidate can log in and book their first match in two
+clicks, and a staff approval reaches the interviewer as an email file written by the
+Celery worker. Then Ctrl-C (SIGINT) must stop
 every process. Exits non-zero on the first failure.
 """
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import json
 import os
@@ -70,6 +72,7 @@ def _check_stack(mail_dir: Path) -> None:
 
     candidate = _logged_in("candidate1@demo.test")
     _expect("Your profile" in _get(candidate, "/profile/"), "a demo candidate reaches the profile")
+    _book_first_match(candidate)
 
     staff = _logged_in("staff@demo.test")
     queue = _get(staff, "/staff/vetting/")
@@ -78,6 +81,20 @@ def _check_stack(mail_dir: Path) -> None:
         raise SystemExit("smoke: the vetting queue does not list the pending demo interviewer")
     _post(staff, match.group(0), {}, referer="/staff/vetting/")
     _wait_for_mail(mail_dir, "approved")
+
+
+def _book_first_match(candidate: urllib.request.OpenerDirector) -> None:
+    """The newcomer's path: the match list, a slot (click 1), "Confirm booking" (click 2)."""
+    matches = _get(candidate, "/find/")
+    link = re.search(r'href="(/sessions/new/\?[^"]+)"', matches)
+    if link is None:
+        raise SystemExit("smoke: the demo candidate's match list offers no slot")
+    confirm_path = html.unescape(link.group(1))
+    confirm = _get(candidate, confirm_path)
+    _expect("Confirm booking" in confirm, "a slot opens the confirmation page")
+    session = _post(candidate, confirm_path, {}, referer=confirm_path)
+    _expect("Mock interview with" in session, "confirming books the session")
+    _expect("calendar.ics" in session, "the session page offers the calendar file")
 
 
 def _wait_for_health(timeout: float = 90) -> dict[str, str]:
