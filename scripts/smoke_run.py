@@ -4,8 +4,8 @@ On a fresh SQLite file it migrates, seeds the demo data, starts the Procfile (we
 beat) under honcho, and checks over HTTP that the health check answers, the sign-up page
 offers the role choice, a demo candidate can log in and book their first match in two
 clicks, and a staff approval reaches the interviewer as an email file written by the
-Celery worker. Then Ctrl-C (SIGINT) must stop
-every process. Exits non-zero on the first failure.
+Celery worker. Then Ctrl-C (SIGINT) must stop every process. Exits non-zero on the first
+failure.
 """
 
 from __future__ import annotations
