@@ -1,7 +1,8 @@
 # The two commands: `make run` serves the app with demo data, `make test` checks everything.
 # Only Python 3.13 and make are needed: uv is installed on first use if it is missing.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+# `uv --version` must run, not merely resolve: a pyenv shim can exist for another Python.
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
 .PHONY: run test lint typecheck pytest install migrate seed smoke clean
