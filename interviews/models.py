@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -229,3 +230,257 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"Idempotency key {self.key}"
+
+
+# --- Feedback (SPEC §4, §7) ---------------------------------------------------------------
+
+
+class Phase(models.TextChoices):
+    """The rubric's phases: the four of the interview, and communication across all of them."""
+
+    FUNCTIONAL_SPEC = "functional-spec", "Functional Spec"
+    TECHNICAL_SPEC = "technical-spec", "Technical Spec"
+    GOING_DEEP = "going-deep", "Going Deep"
+    EXTRA_MILE = "extra-mile", "Extra Mile: launch"
+    COMMUNICATION = "communication", "Communication"
+
+
+class RubricVersion(models.Model):
+    """One version of the rubric. A draft (no `published_at`) is edited by staff in the admin;
+    publishing freezes it. The current rubric is the published version with the highest number.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    notes = models.TextField(blank=True, help_text="What changed from the previous version.")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="rubric_version_number_min"),
+        ]
+
+    def __str__(self) -> str:
+        state = "published" if self.published_at else "draft"
+        return f"Rubric version {self.number} ({state})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Criterion(models.Model):
+    """What the interviewer scores 1 to 4, with our own words for what each score looks like."""
+
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="criteria")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    skill_area = models.ForeignKey(SkillArea, on_delete=models.PROTECT, related_name="criteria")
+    text = models.CharField(max_length=120)
+    level_1 = models.CharField("1: not shown", max_length=240)
+    level_2 = models.CharField("2: partly, with heavy prodding", max_length=240)
+    level_3 = models.CharField("3: solid, light prompting", max_length=240)
+    level_4 = models.CharField("4: strong, unprompted", max_length=240)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rubric", "position", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="criterion_phase"),
+            models.CheckConstraint(
+                condition=~Q(text="")
+                & ~Q(level_1="")
+                & ~Q(level_2="")
+                & ~Q(level_3="")
+                & ~Q(level_4=""),
+                name="criterion_text_and_levels_written",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()}: {self.text}"
+
+    @property
+    def levels(self) -> dict[int, str]:
+        return {1: self.level_1, 2: self.level_2, 3: self.level_3, 4: self.level_4}
+
+
+class FeedbackStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Recommendation(models.TextChoices):
+    STRONG_NO_HIRE = "strong-no-hire", "Strong no hire"
+    NO_HIRE = "no-hire", "No hire"
+    HIRE = "hire", "Hire"
+    STRONG_HIRE = "strong-hire", "Strong hire"
+
+
+class LevelShown(models.TextChoices):
+    MID = "mid", "Mid"
+    SENIOR = "senior", "Senior"
+    STAFF = "staff", "Staff"
+
+
+class Prodding(models.TextChoices):
+    NONE = "none", "None"
+    SOME = "some", "Some"
+    A_LOT = "a-lot", "A lot"
+
+
+MIN_SCORE, MAX_SCORE = 1, 4
+MIN_RATING, MAX_RATING = 1, 5
+
+
+class Feedback(models.Model):
+    """The interviewer's rubric for one session: a draft while written, then locked forever.
+
+    The database holds the lock too: triggers (migration 0003) refuse any change to a
+    submitted row and to the scores and notes under it.
+    """
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
+    # Pinned at the first save: a new version published mid-draft does not move it.
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="feedback")
+    status = models.CharField(
+        max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.DRAFT
+    )
+    recommendation = models.CharField(
+        max_length=20, choices=Recommendation.choices, blank=True, default=""
+    )
+    level = models.CharField(max_length=10, choices=LevelShown.choices, blank=True, default="")
+    strengths = models.TextField(blank=True, default="")
+    improvements = models.TextField(blank=True, default="")
+    # Raised on every save; a save that names an older revision came from a stale tab.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FeedbackStatus.values), name="feedback_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation="") | Q(recommendation__in=Recommendation.values),
+                name="feedback_recommendation_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="") | Q(level__in=LevelShown.values), name="feedback_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=FeedbackStatus.DRAFT, submitted_at__isnull=True)
+                    | (
+                        Q(status=FeedbackStatus.SUBMITTED, submitted_at__isnull=False)
+                        & ~Q(recommendation="")
+                        & ~Q(level="")
+                    )
+                ),
+                name="feedback_submitted_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on session {self.session_id} ({self.status})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == FeedbackStatus.SUBMITTED
+
+
+class CriterionScore(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feedback", "criterion"], name="criterion_score_once_per_feedback"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE),
+                name="criterion_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
+
+class PhaseNote(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="phase_notes")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    prodding = models.CharField(max_length=10, choices=Prodding.choices, blank=True, default="")
+    notes = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "phase"], name="phase_note_once_per_phase"),
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="phase_note_phase"),
+            models.CheckConstraint(
+                condition=Q(prodding="") | Q(prodding__in=Prodding.values),
+                name="phase_note_prodding_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase}: {self.prodding or 'prodding not set'}"
+
+
+# The self-assessment field of each phase, by phase slug.
+SELF_ASSESSMENT_FIELDS: dict[str, str] = {
+    Phase.FUNCTIONAL_SPEC: "self_functional_spec",
+    Phase.TECHNICAL_SPEC: "self_technical_spec",
+    Phase.GOING_DEEP: "self_going_deep",
+    Phase.EXTRA_MILE: "self_extra_mile",
+    Phase.COMMUNICATION: "self_communication",
+}
+
+
+def _self_score(phase: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(f"self-assessment, {phase}")
+
+
+class Review(models.Model):
+    """The candidate's side: the interviewer's rating and their own score per phase, once."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="review")
+    rating = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, default="")
+    would_practise_again = models.BooleanField()
+    self_functional_spec = _self_score("Functional Spec")
+    self_technical_spec = _self_score("Technical Spec")
+    self_going_deep = _self_score("Going Deep")
+    self_extra_mile = _self_score("Extra Mile")
+    self_communication = _self_score("Communication")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    SELF_FIELDS: ClassVar[dict[str, str]] = SELF_ASSESSMENT_FIELDS
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=MIN_RATING, rating__lte=MAX_RATING),
+                name="review_rating_range",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": MIN_SCORE, f"{field}__lte": MAX_SCORE}),
+                    name=f"review_{field}_range",
+                )
+                for field in SELF_ASSESSMENT_FIELDS.values()
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of session {self.session_id}: {self.rating}/5"
+
+    @property
+    def self_assessment(self) -> dict[str, int]:
+        return {str(phase): getattr(self, field) for phase, field in self.SELF_FIELDS.items()}
