@@ -91,3 +91,48 @@ class SessionFactory(DjangoModelFactory[Session]):
     start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
     end = factory.LazyAttribute(lambda session: session.start + timedelta(minutes=60))
     meeting_url = factory.Sequence(lambda n: f"https://meet.example.test/room-{n}")
+
+
+# --- Feedback (issue 4) ----------------------------------------------------------------------
+
+
+def complete_feedback_data(*, score: int = 3, prodding: str = "some") -> dict[str, Any]:
+    """A feedback body that submits: every criterion of the current rubric scored `score`."""
+    from interviews.rubrics import PHASE_SLUGS, get_current_rubric, rubric_criteria
+
+    return {
+        "scores": {str(criterion.pk): score for criterion in rubric_criteria(get_current_rubric())},
+        "phases": {
+            slug: {"prodding": prodding, "notes": f"Notes on {slug}."} for slug in PHASE_SLUGS
+        },
+        "recommendation": "hire",
+        "level": "senior",
+        "strengths": "Drove the requirements and the estimate without help.",
+        "improvements": "Name the tradeoffs before choosing.",
+    }
+
+
+def review_body(*, rating: int = 4, self_score: int = 3) -> dict[str, Any]:
+    """A candidate's review that submits."""
+    from interviews.rubrics import PHASE_SLUGS
+
+    return {
+        "rating": rating,
+        "comment": "Clear hints, fair questions.",
+        "would_practise_again": True,
+        "self_assessment": dict.fromkeys(PHASE_SLUGS, self_score),
+    }
+
+
+def submitted_feedback(
+    session: Session, *, now: Any = None, score: int = 3, prodding: str = "some"
+) -> Any:
+    """The session's feedback, written and submitted by its interviewer at `now` (the end)."""
+    from interviews.feedback import submit_feedback
+
+    return submit_feedback(
+        session=session,
+        by=session.interviewer,
+        data=complete_feedback_data(score=score, prodding=prodding),
+        now=now or session.end,
+    )

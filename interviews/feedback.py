@@ -1,0 +1,890 @@
+"""Feedback and reviews (SPEC §4, §7): drafts, submitting, the candidate's review, the reveal.
+
+The interviewer writes the rubric from the session's start, as drafts saved as they go.
+Every save runs in one transaction holding the session's row lock, so two tabs take turns;
+each save raises the feedback's `revision`, and a save that names an older revision than
+the stored one came from a stale tab: it is refused (409 `feedback_conflict`) rather than
+silently overwriting the other tab's work. Submitting checks completeness, naming every
+missing item at once, and locks the feedback forever (the database refuses changes too:
+triggers in migration 0003).
+
+Choices where the spec is silent:
+- Submitting needs every criterion scored, the recommendation, the level shown, the
+  prodding of every phase (the study plan weighs it), and the strengths and the things to
+  improve (the candidate learns most from these). Phase notes are optional.
+- A draft pins the rubric version current at its first save; a version published later
+  applies to feedback started later.
+- No feedback or review for a cancelled session or a no-show (either side). A session still
+  "scheduled" after its end takes feedback: completing it is booking's business, and
+  submitting feedback does not change the session.
+- Feedback stays writable when overdue (24 hours after the end): late feedback beats none.
+  It is only marked overdue.
+- A draft save (`data`) merges: what is given replaces what was saved, what is not given
+  stays; a score or a prodding of null or "" clears it.
+- The candidate's review needs the rating, "would practise again" and a self-assessment
+  for all five phases; the comment is optional. It opens at the session's start too.
+- Reveal (SPEC §7): the candidate sees submitted feedback once they have submitted their
+  review, or 72 hours after the interviewer submitted, whichever is first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import DomainError
+from interviews.models import (
+    MAX_RATING,
+    MAX_SCORE,
+    MIN_RATING,
+    MIN_SCORE,
+    Criterion,
+    CriterionScore,
+    Feedback,
+    FeedbackStatus,
+    LevelShown,
+    PhaseNote,
+    Prodding,
+    Recommendation,
+    Review,
+    RubricVersion,
+    Session,
+    SessionStatus,
+)
+from interviews.rubrics import (
+    PHASE_BY_SLUG,
+    PHASE_SLUGS,
+    PHASES,
+    get_current_rubric,
+    get_rubric,
+    rubric_criteria,
+)
+
+FEEDBACK_DUE_AFTER = timedelta(hours=24)
+REVEAL_AFTER = timedelta(hours=72)
+MAX_TEXT = 10_000
+
+# Bayesian average of reviews: every interviewer starts as if they had RATING_PRIOR_WEIGHT
+# reviews of RATING_PRIOR_MEAN stars, so one 5-star review does not top the list. The same
+# prior as interviews.matching (a test holds them equal).
+RATING_PRIOR_MEAN = 4.0
+RATING_PRIOR_WEIGHT = 5
+
+# Sessions that took place, as far as the app knows: feedback and reviews are for these.
+HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+
+FeedbackStatusName = Literal["none", "draft", "submitted"]
+ReviewStatusName = Literal["none", "submitted"]
+
+
+# --- Pure rules ---------------------------------------------------------------------------
+
+
+def feedback_due_at(*, session_end: datetime) -> datetime:
+    return session_end + FEEDBACK_DUE_AFTER
+
+
+def is_feedback_overdue(*, session_end: datetime, submitted: bool, now: datetime) -> bool:
+    return not submitted and now > feedback_due_at(session_end=session_end)
+
+
+def feedback_visible_at(
+    *, feedback_submitted_at: datetime | None, review_submitted_at: datetime | None
+) -> datetime | None:
+    """When the candidate sees the feedback: both submitted, or 72 h after the interviewer."""
+    if feedback_submitted_at is None:
+        return None
+    opens = feedback_submitted_at + REVEAL_AFTER
+    if review_submitted_at is not None:
+        return min(opens, max(feedback_submitted_at, review_submitted_at))
+    return opens
+
+
+def feedback_visible_to_candidate(
+    *, feedback_submitted_at: datetime | None, review_submitted: bool, now: datetime
+) -> bool:
+    if feedback_submitted_at is None:
+        return False
+    return review_submitted or now >= feedback_submitted_at + REVEAL_AFTER
+
+
+def bayesian_rating(*, total: float, count: int) -> float:
+    """The prior's imaginary reviews plus the real ones, averaged: `total` is their sum."""
+    return (RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN + total) / (RATING_PRIOR_WEIGHT + count)
+
+
+def calibration_text(*, average: float | None, self_score: int | None) -> str:
+    """The calibration gap in words: the interviewer's average beside the candidate's own."""
+    if average is None or self_score is None:
+        return "No comparison: a score is missing."
+    gap = round(average - self_score, 1)
+    if gap == 0:
+        return f"Your own {self_score} matches your interviewer's {average:.1f}."
+    direction = "higher" if gap > 0 else "lower"
+    return (
+        f"Your interviewer's {average:.1f} is {abs(gap):.1f} {direction} "
+        f"than your own {self_score}."
+    )
+
+
+@dataclass(frozen=True)
+class PhaseEntry:
+    prodding: str = ""
+    notes: str = ""
+
+
+def missing_items(
+    *,
+    criteria: Iterable[Criterion],
+    scores: Mapping[int, int],
+    phases: Mapping[str, PhaseEntry],
+    recommendation: str,
+    level: str,
+    strengths: str,
+    improvements: str,
+) -> dict[str, list[str]]:
+    """Everything submitting still needs, each under the field that needs it, in form order."""
+    missing: dict[str, list[str]] = {}
+    by_phase: dict[str, list[Criterion]] = {slug: [] for slug in PHASE_SLUGS}
+    for criterion in criteria:
+        by_phase.setdefault(criterion.phase, []).append(criterion)
+    for phase in PHASES:
+        for criterion in by_phase[phase.slug]:
+            if criterion.pk not in scores:
+                missing[f"scores.{criterion.pk}"] = [f"Score “{criterion.text}” ({phase.name})."]
+        if not phases.get(phase.slug, PhaseEntry()).prodding:
+            missing[f"phases.{phase.slug}.prodding"] = [
+                f"Say how much prodding {phase.name} needed."
+            ]
+    if not recommendation:
+        missing["recommendation"] = ["Choose a recommendation."]
+    if not level:
+        missing["level"] = ["Choose the level the candidate showed."]
+    if not strengths.strip():
+        missing["strengths"] = ["Write the candidate's top strengths."]
+    if not improvements.strip():
+        missing["improvements"] = ["Write the most important things to improve."]
+    return missing
+
+
+@dataclass
+class FeedbackChanges:
+    """A validated draft save: only what the request gave."""
+
+    scores: dict[int, int | None] = field(default_factory=dict)  # None clears a score
+    phases: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> given fields
+    overall: dict[str, str] = field(default_factory=dict)  # recommendation, level, texts
+
+
+def _choice(value: Any, allowed: Iterable[str]) -> str | None:
+    """The value if it is one of `allowed` or blank (None counts as blank); else None."""
+    if value is None or value == "":
+        return ""
+    return value if isinstance(value, str) and value in allowed else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) and len(value) <= MAX_TEXT else None
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def parse_feedback_data(
+    *, data: Mapping[str, Any], criteria: Iterable[Criterion], rubric_number: int
+) -> FeedbackChanges:
+    """Check a draft save against the rubric; every bad field is named at once.
+
+    Keys outside the feedback's writable parts (`status`, `revision`, `due_at`...) are
+    ignored, so a client may send back what it read.
+    """
+    criterion_ids = {criterion.pk for criterion in criteria}
+    errors: dict[str, list[str]] = {}
+    changes = FeedbackChanges()
+
+    scores = data.get("scores", {})
+    if not isinstance(scores, Mapping):
+        errors["scores"] = ["Send the scores as an object of criterion id to score."]
+    else:
+        for key, value in scores.items():
+            criterion_id = _integer(key)
+            if criterion_id is None or criterion_id not in criterion_ids:
+                errors[f"scores.{key}"] = [
+                    f"Rubric version {rubric_number} has no criterion {key}."
+                ]
+                continue
+            if value is None or value == "":
+                changes.scores[criterion_id] = None
+                continue
+            score = _integer(value)
+            if score is None or not MIN_SCORE <= score <= MAX_SCORE:
+                errors[f"scores.{key}"] = [f"Score {MIN_SCORE} to {MAX_SCORE}."]
+                continue
+            changes.scores[criterion_id] = score
+
+    phases = data.get("phases", {})
+    if not isinstance(phases, Mapping):
+        errors["phases"] = ["Send the phases as an object keyed by phase slug."]
+    else:
+        for slug, entry in phases.items():
+            if slug not in PHASE_BY_SLUG:
+                errors[f"phases.{slug}"] = [
+                    f"No phase “{slug}”; use one of {', '.join(PHASE_SLUGS)}."
+                ]
+                continue
+            if not isinstance(entry, Mapping):
+                errors[f"phases.{slug}"] = ["Send prodding and notes as an object."]
+                continue
+            given: dict[str, str] = {}
+            if "prodding" in entry:
+                prodding = _choice(entry["prodding"], Prodding.values)
+                if prodding is None:
+                    errors[f"phases.{slug}.prodding"] = ["Choose none, some or a-lot."]
+                else:
+                    given["prodding"] = prodding
+            if "notes" in entry:
+                notes = _text(entry["notes"])
+                if notes is None:
+                    errors[f"phases.{slug}.notes"] = [
+                        f"Write the notes as text of at most {MAX_TEXT:,} characters."
+                    ]
+                else:
+                    given["notes"] = notes
+            changes.phases[slug] = given
+
+    choices = {
+        "recommendation": (
+            Recommendation.values,
+            "Choose strong-no-hire, no-hire, hire or strong-hire.",
+        ),
+        "level": (LevelShown.values, "Choose mid, senior or staff."),
+    }
+    for name, (allowed, message) in choices.items():
+        if name in data:
+            chosen = _choice(data[name], allowed)
+            if chosen is None:
+                errors[name] = [message]
+            else:
+                changes.overall[name] = chosen
+    for name in ("strengths", "improvements"):
+        if name in data:
+            text = _text(data[name])
+            if text is None:
+                errors[name] = [f"Write this as text of at most {MAX_TEXT:,} characters."]
+            else:
+                changes.overall[name] = text
+
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    rating: int
+    comment: str
+    would_practise_again: bool
+    self_assessment: dict[str, int]
+
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def parse_review_data(*, data: Mapping[str, Any]) -> ReviewInput:
+    """Check a review; every bad or missing field is named at once."""
+    errors: dict[str, list[str]] = {}
+    rating = _integer(data.get("rating"))
+    if rating is None or not MIN_RATING <= rating <= MAX_RATING:
+        errors["rating"] = [f"Rate your interviewer from {MIN_RATING} to {MAX_RATING}."]
+    comment = _text(data.get("comment", ""))
+    if comment is None:
+        errors["comment"] = [f"Write the comment as text of at most {MAX_TEXT:,} characters."]
+    again = data.get("would_practise_again")
+    if isinstance(again, str):
+        again = True if again.lower() in _TRUE else False if again.lower() in _FALSE else None
+    if not isinstance(again, bool):
+        errors["would_practise_again"] = [
+            "Say whether you would practise with this interviewer again (true or false)."
+        ]
+    given = data.get("self_assessment")
+    self_assessment: dict[str, int] = {}
+    if not isinstance(given, Mapping):
+        errors["self_assessment"] = [
+            "Score yourself 1 to 4 for each phase, as an object keyed by phase slug."
+        ]
+    else:
+        for slug in given:
+            if slug not in PHASE_BY_SLUG:
+                errors[f"self_assessment.{slug}"] = [
+                    f"No phase “{slug}”; use one of {', '.join(PHASE_SLUGS)}."
+                ]
+        for phase in PHASES:
+            score = _integer(given.get(phase.slug))
+            if score is None or not MIN_SCORE <= score <= MAX_SCORE:
+                errors[f"self_assessment.{phase.slug}"] = [
+                    f"Score yourself {MIN_SCORE} to {MAX_SCORE} for {phase.name}."
+                ]
+            else:
+                self_assessment[phase.slug] = score
+    if errors:
+        raise ValidationError(errors)
+    assert rating is not None and comment is not None and isinstance(again, bool)  # noqa: S101
+    return ReviewInput(rating, comment, again, self_assessment)
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+def _local(moment: datetime, user: User) -> str:
+    return f"{moment.astimezone(ZoneInfo(user.time_zone)):%d %B %Y %H:%M} ({user.time_zone})"
+
+
+def feedback_is_open(*, session: Session, now: datetime) -> bool:
+    """The interviewer may write feedback (and the candidate a review) from the start."""
+    return session.status in HELD and now >= session.start
+
+
+def get_feedback(*, session: Session) -> Feedback | None:
+    """The session's feedback with its scores, notes and pinned rubric (criteria included)."""
+    return (
+        Feedback.objects.filter(session=session)
+        .select_related("rubric")
+        .prefetch_related(
+            "scores",
+            "phase_notes",
+            Prefetch("rubric__criteria", queryset=Criterion.objects.select_related("skill_area")),
+        )
+        .first()
+    )
+
+
+def get_review(*, session: Session) -> Review | None:
+    return Review.objects.filter(session=session).first()
+
+
+def feedback_status_for(*, session: Session) -> FeedbackStatusName:
+    """For SPEC §10's session: free of queries when the session was loaded with
+    `select_related("feedback")`."""
+    try:
+        feedback = session.feedback
+    except Feedback.DoesNotExist:
+        return "none"
+    return "submitted" if feedback.is_submitted else "draft"
+
+
+def review_status_for(*, session: Session) -> ReviewStatusName:
+    """As `feedback_status_for`, with `select_related("review")`."""
+    try:
+        session.review  # noqa: B018 - the reverse one-to-one raises when there is none
+    except Review.DoesNotExist:
+        return "none"
+    return "submitted"
+
+
+@dataclass(frozen=True)
+class FeedbackState:
+    """Everything the form, the report and the API show of one session's feedback."""
+
+    session: Session
+    rubric: RubricVersion  # the pinned version, or the current one before the first save
+    criteria: list[Criterion]  # in interview order
+    feedback: Feedback | None
+    scores: dict[int, int]
+    phases: dict[str, PhaseEntry]  # every phase, blank where nothing was saved
+    recommendation: str
+    level: str
+    strengths: str
+    improvements: str
+    due_at: datetime
+    overdue: bool
+    is_open: bool  # the session has started and took place
+
+    @property
+    def status(self) -> FeedbackStatusName:
+        if self.feedback is None:
+            return "none"
+        return "submitted" if self.feedback.is_submitted else "draft"
+
+    @property
+    def revision(self) -> int:
+        return self.feedback.revision if self.feedback is not None else 0
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.feedback.submitted_at if self.feedback is not None else None
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return self.feedback.updated_at if self.feedback is not None else None
+
+    @property
+    def editable(self) -> bool:
+        return self.is_open and self.status != "submitted"
+
+    @property
+    def missing(self) -> dict[str, list[str]]:
+        return missing_items(
+            criteria=self.criteria,
+            scores=self.scores,
+            phases=self.phases,
+            recommendation=self.recommendation,
+            level=self.level,
+            strengths=self.strengths,
+            improvements=self.improvements,
+        )
+
+
+def feedback_state(*, session: Session, now: datetime | None = None) -> FeedbackState:
+    """The session's feedback as it stands, for whoever may see it (no permission check)."""
+    now = now or timezone.now()
+    feedback = get_feedback(session=session)
+    rubric = feedback.rubric if feedback is not None else get_current_rubric()
+    phases = {slug: PhaseEntry() for slug in PHASE_SLUGS}
+    scores: dict[int, int] = {}
+    if feedback is not None:
+        scores = {score.criterion_id: score.score for score in feedback.scores.all()}
+        for note in feedback.phase_notes.all():
+            phases[note.phase] = PhaseEntry(note.prodding, note.notes)
+    submitted = feedback is not None and feedback.is_submitted
+    return FeedbackState(
+        session=session,
+        rubric=rubric,
+        criteria=rubric_criteria(rubric),
+        feedback=feedback,
+        scores=scores,
+        phases=phases,
+        recommendation=feedback.recommendation if feedback else "",
+        level=feedback.level if feedback else "",
+        strengths=feedback.strengths if feedback else "",
+        improvements=feedback.improvements if feedback else "",
+        due_at=feedback_due_at(session_end=session.end),
+        overdue=session.status in HELD
+        and is_feedback_overdue(session_end=session.end, submitted=submitted, now=now),
+        is_open=feedback_is_open(session=session, now=now),
+    )
+
+
+def _require_interviewer(session: Session, user: User) -> None:
+    if user.pk != session.interviewer_id:
+        raise DomainError(
+            "Only the session's interviewer writes its feedback.",
+            code="not_interviewer",
+            status=403,
+        )
+
+
+def _require_candidate(session: Session, user: User) -> None:
+    if user.pk != session.candidate_id:
+        raise DomainError(
+            "Only the session's candidate reviews the interviewer.",
+            code="not_candidate",
+            status=403,
+        )
+
+
+def feedback_for_interviewer(
+    *, session: Session, user: User, now: datetime | None = None
+) -> FeedbackState:
+    """What the interviewer's form needs; the candidate goes through `feedback_for_candidate`."""
+    _require_interviewer(session, user)
+    return feedback_state(session=session, now=now)
+
+
+@dataclass(frozen=True)
+class CandidateFeedback:
+    """The candidate's view: the feedback once revealed, otherwise when and why not yet."""
+
+    visible: bool
+    visible_at: datetime | None
+    message: str
+    state: FeedbackState | None  # only when visible
+    review: Review | None
+
+
+def feedback_for_candidate(
+    *, session: Session, user: User, now: datetime | None = None
+) -> CandidateFeedback:
+    _require_candidate(session, user)
+    now = now or timezone.now()
+    feedback = Feedback.objects.filter(session=session).first()
+    review = get_review(session=session)
+    submitted_at = feedback.submitted_at if feedback is not None else None
+    visible_at = feedback_visible_at(
+        feedback_submitted_at=submitted_at,
+        review_submitted_at=review.created_at if review is not None else None,
+    )
+    if feedback_visible_to_candidate(
+        feedback_submitted_at=submitted_at, review_submitted=review is not None, now=now
+    ):
+        return CandidateFeedback(
+            True, visible_at, "", feedback_state(session=session, now=now), review
+        )
+    if session.status not in HELD:
+        message = f"There is no feedback: this session was {session.get_status_display().lower()}."
+    elif visible_at is not None:
+        message = f"Submit your review to see it now, or it opens at {_local(visible_at, user)}."
+    elif review is None:
+        message = (
+            "Your interviewer has not submitted feedback yet (it is due by "
+            f"{_local(feedback_due_at(session_end=session.end), user)}). Submit your review "
+            "meanwhile: you see the feedback as soon as both are in."
+        )
+    else:
+        message = (
+            "Your interviewer has not submitted feedback yet; it is due by "
+            f"{_local(feedback_due_at(session_end=session.end), user)}. You see it as soon "
+            "as it is submitted."
+        )
+    return CandidateFeedback(False, visible_at, message, None, review)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(ZoneInfo("UTC")).isoformat() if moment is not None else None
+
+
+def feedback_data(state: FeedbackState) -> dict[str, Any]:
+    """SPEC §10's feedback, with what a client needs to edit it (`revision`) and when it is due."""
+    return {
+        "session": state.session.pk,
+        "status": state.status,
+        "revision": state.revision,
+        "rubric_version": state.rubric.number,
+        "scores": {str(criterion_id): score for criterion_id, score in state.scores.items()},
+        "phases": {
+            slug: {"prodding": entry.prodding, "notes": entry.notes}
+            for slug, entry in state.phases.items()
+        },
+        "recommendation": state.recommendation,
+        "level": state.level,
+        "strengths": state.strengths,
+        "improvements": state.improvements,
+        "opens_at": _iso(state.session.start),
+        "due_at": _iso(state.due_at),
+        "overdue": state.overdue,
+        "editable": state.editable,
+        "updated_at": _iso(state.updated_at),
+        "submitted_at": _iso(state.submitted_at),
+    }
+
+
+def candidate_feedback_data(view: CandidateFeedback) -> dict[str, Any]:
+    """Before the reveal only when and why; after it the whole feedback."""
+    if not view.visible or view.state is None:
+        return {"status": "hidden", "visible_at": _iso(view.visible_at), "message": view.message}
+    data = feedback_data(view.state)
+    del data["editable"]
+    data["visible_at"] = _iso(view.visible_at)
+    return data
+
+
+def review_data(review: Review) -> dict[str, Any]:
+    """SPEC §10's review."""
+    return {
+        "session": review.session_id,
+        "rating": review.rating,
+        "comment": review.comment,
+        "would_practise_again": review.would_practise_again,
+        "self_assessment": review.self_assessment,
+        "created_at": _iso(review.created_at),
+    }
+
+
+@dataclass(frozen=True)
+class ScoredCriterion:
+    criterion: Criterion
+    score: int | None
+    level_text: str  # what the score means for this criterion; blank without a score
+
+
+@dataclass(frozen=True)
+class PhaseReport:
+    slug: str
+    name: str
+    criteria: list[ScoredCriterion]
+    average: float | None  # the interviewer's scores in this phase
+    self_score: int | None  # the candidate's own, from the review
+    calibration: str
+    prodding: str
+    prodding_label: str
+    notes: str
+
+
+def report_phases(*, state: FeedbackState, review: Review | None) -> list[PhaseReport]:
+    """Per phase, the interviewer's scores beside the candidate's own: the calibration gap."""
+    own = review.self_assessment if review is not None else {}
+    reports = []
+    for phase in PHASES:
+        scored = [
+            ScoredCriterion(
+                criterion,
+                state.scores.get(criterion.pk),
+                criterion.levels.get(state.scores.get(criterion.pk, 0), ""),
+            )
+            for criterion in state.criteria
+            if criterion.phase == phase.slug
+        ]
+        given = [item.score for item in scored if item.score is not None]
+        average = round(sum(given) / len(given), 1) if given else None
+        entry = state.phases.get(phase.slug, PhaseEntry())
+        reports.append(
+            PhaseReport(
+                slug=phase.slug,
+                name=phase.name,
+                criteria=scored,
+                average=average,
+                self_score=own.get(phase.slug),
+                calibration=calibration_text(average=average, self_score=own.get(phase.slug)),
+                prodding=entry.prodding,
+                prodding_label=Prodding(entry.prodding).label if entry.prodding else "",
+                notes=entry.notes,
+            )
+        )
+    return reports
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    count: int
+    mean: float | None  # the plain average, None without reviews
+    bayesian: float  # what matching and profiles use
+
+
+def interviewer_ratings(*, interviewer_ids: Iterable[int]) -> dict[int, RatingSummary]:
+    """Every given interviewer's rating, from one aggregate query; no reviews: the prior."""
+    ids = list(interviewer_ids)
+    rows = (
+        Review.objects.filter(session__interviewer_id__in=ids)
+        .values("session__interviewer_id")
+        .annotate(count=Count("pk"), total=Sum("rating"))
+        .order_by()
+    )
+    found = {row["session__interviewer_id"]: (row["count"], row["total"]) for row in rows}
+    summaries = {}
+    for interviewer_id in ids:
+        count, total = found.get(interviewer_id, (0, 0))
+        summaries[interviewer_id] = RatingSummary(
+            count=count,
+            mean=total / count if count else None,
+            bayesian=bayesian_rating(total=total, count=count),
+        )
+    return summaries
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def _lock_session(session: Session) -> Session:
+    # Only the session's row: the nullable question join cannot be locked on PostgreSQL.
+    return Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
+
+
+def _require_held_and_started(session: Session, now: datetime, user: User, what: str) -> None:
+    if session.status not in HELD:
+        raise DomainError(
+            f"This session was {session.get_status_display().lower()}: there is no {what}.",
+            code="session_not_held",
+        )
+    if now < session.start:
+        raise DomainError(
+            f"The {what} opens when the session starts, at {_local(session.start, user)}.",
+            code="feedback_not_open" if what == "feedback" else "review_not_open",
+        )
+
+
+def _require_draft(feedback: Feedback | None) -> None:
+    if feedback is not None and feedback.is_submitted:
+        raise DomainError(
+            "This feedback is submitted and can no longer change.", code="feedback_submitted"
+        )
+
+
+def _require_fresh(feedback: Feedback | None, revision: int | None, user: User) -> None:
+    if feedback is None or revision is None or revision == feedback.revision:
+        return
+    raise DomainError(
+        "This feedback was saved from another tab or window at "
+        f"{feedback.updated_at.astimezone(ZoneInfo(user.time_zone)):%H:%M} ({user.time_zone}); "
+        "reload to see the latest version before saving again.",
+        code="feedback_conflict",
+        fields={"revision": [f"The latest revision is {feedback.revision}."]},
+    )
+
+
+def save_feedback_draft(
+    *,
+    session: Session,
+    by: User,
+    data: Mapping[str, Any],
+    revision: int | None,
+    now: datetime | None = None,
+) -> Feedback:
+    """Merge `data` into the session's draft (made on the first save), raising its revision.
+
+    `revision` is the one the client last read (0 before the first save); None skips the
+    two-tab check, for clients that do not track it.
+    """
+    now = now or timezone.now()
+    _require_interviewer(session, by)
+    with transaction.atomic():
+        current = _lock_session(session)
+        _require_held_and_started(current, now, by, "feedback")
+        feedback = Feedback.objects.select_for_update().filter(session=current).first()
+        _require_draft(feedback)
+        _require_fresh(feedback, revision, by)
+        rubric = get_rubric(rubric_id=feedback.rubric_id) if feedback else get_current_rubric()
+        changes = parse_feedback_data(
+            data=data, criteria=rubric.criteria.all(), rubric_number=rubric.number
+        )
+        if feedback is None:
+            feedback = Feedback(session=current, rubric=rubric, created_at=now)
+        for name, value in changes.overall.items():
+            setattr(feedback, name, value)
+        feedback.revision += 1
+        feedback.updated_at = now
+        feedback.save()
+        _apply_scores(feedback, changes.scores)
+        _apply_phases(feedback, changes.phases)
+    return feedback
+
+
+def _apply_scores(feedback: Feedback, scores: Mapping[int, int | None]) -> None:
+    if not scores:
+        return
+    existing = {score.criterion_id: score for score in feedback.scores.all()}
+    cleared = [
+        existing[cid].pk for cid, value in scores.items() if value is None and cid in existing
+    ]
+    changed = []
+    added = []
+    for criterion_id, value in scores.items():
+        if value is None:
+            continue
+        if criterion_id in existing:
+            if existing[criterion_id].score != value:
+                existing[criterion_id].score = value
+                changed.append(existing[criterion_id])
+        else:
+            added.append(CriterionScore(feedback=feedback, criterion_id=criterion_id, score=value))
+    if cleared:
+        CriterionScore.objects.filter(pk__in=cleared).delete()
+    if changed:
+        CriterionScore.objects.bulk_update(changed, ["score"])
+    if added:
+        CriterionScore.objects.bulk_create(added)
+
+
+def _apply_phases(feedback: Feedback, phases: Mapping[str, Mapping[str, str]]) -> None:
+    if not phases:
+        return
+    existing = {note.phase: note for note in feedback.phase_notes.all()}
+    changed = []
+    added = []
+    for slug, given in phases.items():
+        if not given:
+            continue
+        note = existing.get(slug)
+        if note is None:
+            added.append(PhaseNote(feedback=feedback, phase=slug, **given))
+        elif any(getattr(note, name) != value for name, value in given.items()):
+            for name, value in given.items():
+                setattr(note, name, value)
+            changed.append(note)
+    if changed:
+        PhaseNote.objects.bulk_update(changed, ["prodding", "notes"])
+    if added:
+        PhaseNote.objects.bulk_create(added)
+
+
+def submit_feedback(
+    *,
+    session: Session,
+    by: User,
+    revision: int | None = None,
+    data: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Feedback:
+    """Check completeness, naming every missing item, and lock the feedback for good.
+
+    With `data`, it is first saved as a draft (kept even when the submit is refused).
+    """
+    now = now or timezone.now()
+    _require_interviewer(session, by)
+    if data is not None:
+        revision = save_feedback_draft(
+            session=session, by=by, data=data, revision=revision, now=now
+        ).revision
+    with transaction.atomic():
+        current = _lock_session(session)
+        _require_held_and_started(current, now, by, "feedback")
+        feedback = Feedback.objects.select_for_update().filter(session=current).first()
+        _require_draft(feedback)
+        _require_fresh(feedback, revision, by)
+        state = feedback_state(session=current, now=now)
+        missing = state.missing
+        if missing:
+            count = len(missing)
+            raise DomainError(
+                f"The feedback is incomplete: {count} item{'' if count == 1 else 's'} "
+                f"{'is' if count == 1 else 'are'} missing.",
+                code="feedback_incomplete",
+                status=400,
+                fields=missing,
+            )
+        assert feedback is not None  # noqa: S101 - an empty form always misses something
+        feedback.status = FeedbackStatus.SUBMITTED
+        feedback.submitted_at = now
+        feedback.updated_at = now
+        feedback.revision += 1
+        feedback.save(update_fields=["status", "submitted_at", "updated_at", "revision"])
+    return feedback
+
+
+def submit_review(
+    *, session: Session, by: User, data: Mapping[str, Any], now: datetime | None = None
+) -> Review:
+    """The candidate's rating of the interviewer and self-assessment: once, from the start."""
+    now = now or timezone.now()
+    _require_candidate(session, by)
+    already = DomainError(
+        "You have already reviewed this session; a review cannot change.",
+        code="review_submitted",
+    )
+    try:
+        with transaction.atomic():
+            current = _lock_session(session)
+            _require_held_and_started(current, now, by, "review")
+            if Review.objects.filter(session=current).exists():
+                raise already
+            given = parse_review_data(data=data)
+            return Review.objects.create(
+                session=current,
+                rating=given.rating,
+                comment=given.comment,
+                would_practise_again=given.would_practise_again,
+                created_at=now,
+                **{
+                    Review.SELF_FIELDS[slug]: score for slug, score in given.self_assessment.items()
+                },
+            )
+    except IntegrityError as error:
+        # Only a writer that skipped the session lock could get here first.
+        raise already from error
