@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 
@@ -34,13 +35,23 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _seeded_rows(transactional_db: None) -> None:
+def _seeded_rows(transactional_db: None) -> Iterator[None]:
     # Transactional tests end by emptying every table, the rows that migrations add
-    # included (skill areas, the question bank); put them back the way those migrations do.
+    # included (skill areas, the question bank, rubric version 1); put them back the way
+    # those migrations do.
     importlib.import_module("accounts.migrations.0002_skill_areas").add_skill_areas(
         django_apps, None
     )
     importlib.import_module("interviews.migrations.0002_questions").add_questions(django_apps, None)
+    importlib.import_module("interviews.migrations.0004_rubric_version_1").add_rubric_version_1(
+        django_apps, None
+    )
+    yield
+    # Submitted feedback is immutable, in the database too; SQLite's flush deletes row by
+    # row and would trip its triggers, so it goes first with the triggers lifted.
+    importlib.import_module("interviews.migrations.0003_feedback").release_submitted_feedback(
+        connection
+    )
 
 
 @pytest.fixture(autouse=True)
