@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import availability_views, matching_views, session_views
+from interviews import availability_views, feedback_views, matching_views, session_views
 
 urlpatterns = [
     path("availability/", availability_views.availability_page, name="availability"),
@@ -32,4 +32,12 @@ urlpatterns = [
     ),
     path("sessions/<int:session_id>/complete/", session_views.complete, name="session_complete"),
     path("sessions/<int:session_id>/no-show/", session_views.no_show, name="session_no_show"),
+    path("sessions/<int:session_id>/feedback/", feedback_views.feedback_form, name="feedback_form"),
+    path(
+        "sessions/<int:session_id>/feedback/submit/",
+        feedback_views.feedback_submit,
+        name="feedback_submit",
+    ),
+    path("sessions/<int:session_id>/review/", feedback_views.review, name="review_session"),
+    path("sessions/<int:session_id>/report/", feedback_views.report, name="feedback_report"),
 ]
