@@ -28,6 +28,7 @@ from config.errors import DomainError
 from interviews import booking
 from interviews.availability import busy_intervals, free_slots
 from interviews.calendar import ics_filename, session_ics
+from interviews.feedback_views import feedback_panel
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
     MAX_SESSION_MINUTES,
@@ -173,6 +174,7 @@ def _render_session(
         "alternatives": None,
         "show_alternatives": False,
         "find_url": "/find/",
+        "feedback": feedback_panel(session=session, user=user, now=now),
     }
     cancelled_by_interviewer = (
         session.status == SessionStatus.CANCELLED
