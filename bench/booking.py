@@ -8,12 +8,16 @@ What it does, on loopback only and for a bounded time:
    candidates with API tokens.
 2. Starts gunicorn (`-w 4 -k gthread --threads 4`, DEBUG off) with `bench.settings_bench`,
    which adds one bench-only view, `/bench/floor/`: one row inserted in one transaction.
-3. Fires `--clients` threads, each on a keep-alive connection, at the floor for
-   `--seconds`, then at `POST /api/v1/sessions/` for `--seconds`. Every booking asks for a
-   distinct free slot that breaks no rule (at most 3 per candidate, 20 per interviewer
-   and week, no overlaps), so 201 is expected; 409s are counted and reported.
-4. Prints requests/s, p50, p99 and the answers by status for both, the booking/floor
-   throughput ratio, and commits per booking.
+3. Fires `--clients` threads, each on a keep-alive connection, for `--seconds` at each of:
+   the floor; the "ceiling", `POST /api/v1/sessions/` with an empty body (token check,
+   throttle, parsing and the 400 answer: what any booking costs before its own work);
+   and real bookings. Every booking asks for a distinct free slot that breaks no rule (at
+   most 3 per candidate, 20 per interviewer and week, no overlaps), so 201 is expected;
+   409s are counted and reported.
+4. Prints requests/s, p50, p99, the answers by status and the server's CPU per request
+   (gunicorn's processes and this database's PostgreSQL backends, from /proc) for each,
+   the booking/floor throughput ratio, and commits per booking. CPU per request is the
+   steadier figure: throughput moves with whatever else the machine runs.
 
 Commits are counted two ways. `pg_stat_database.xact_commit` for the bench database counts
 every transaction, including the read-only one PostgreSQL wraps around each autocommit
@@ -29,9 +33,9 @@ figures are a floor for what the server could do with the client elsewhere.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -45,8 +49,6 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import psycopg
-
-UV = shutil.which("uv") or "uv"
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -85,7 +87,7 @@ def _create_database(env: dict[str, str]) -> None:
     _admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
     _admin(f"CREATE DATABASE {DATABASE}")
     subprocess.run(
-        [UV, "run", "python", "manage.py", "migrate", "--noinput", "-v", "0"],
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -210,8 +212,8 @@ def _counters() -> tuple[int, int]:
 def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [
-            UV,
-            "run",
+            sys.executable,
+            "-m",
             "gunicorn",
             "config.wsgi",
             "-w",
@@ -260,9 +262,40 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds spent, by server part
+
+
+# --- CPU -------------------------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(gunicorn_group: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn's processes and by this database's backends.
+
+    Throughput on a shared 2-core machine moves with whatever else runs; the CPU each
+    request costs the server does not, so it is the steadier figure to compare.
+    """
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICKS
+        if int(fields[2]) == gunicorn_group:
+            used["gunicorn"] += seconds
+        elif command.startswith("postgres:") and f" {DATABASE} " in command:
+            used["postgres"] += seconds
+    return used
 
 
 def _hammer(
+    server: subprocess.Popen[bytes],
     port: int,
     clients: int,
     seconds: float,
@@ -305,12 +338,15 @@ def _hammer(
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
+    cpu_before = _cpu(server.pid)
     began = time.perf_counter()
     deadline.append(began + seconds)
     barrier.wait()
     for thread in threads:
         thread.join()
     result.seconds = time.perf_counter() - began
+    cpu_after = _cpu(server.pid)
+    result.cpu = {part: cpu_after[part] - cpu_before[part] for part in cpu_after}
     return result
 
 
@@ -319,16 +355,19 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def _report(name: str, result: Result) -> float:
+def _report(name: str, result: Result) -> tuple[float, float]:
+    """Print one phase; return (requests per second, server CPU ms per request)."""
     count = len(result.latencies)
     rate = count / result.seconds
+    web, database = (result.cpu[part] * 1000 / count for part in ("gunicorn", "postgres"))
     print(
         f"{name:8} {count:6d} requests in {result.seconds:5.1f} s = {rate:7.1f}/s   "
         f"p50 {_percentile(result.latencies, 0.5) * 1000:6.1f} ms   "
         f"p99 {_percentile(result.latencies, 0.99) * 1000:6.1f} ms   "
+        f"CPU/request: gunicorn {web:5.2f} ms + PostgreSQL {database:4.2f} ms   "
         f"statuses {dict(sorted(result.statuses.items()))}"
     )
-    return rate
+    return rate, web + database
 
 
 def main() -> None:
@@ -352,8 +391,22 @@ def main() -> None:
         def floor_request() -> tuple[bytes, dict[str, str]]:
             return b"{}", floor_headers
 
-        _hammer(args.port, args.clients, 2, floor_request, "/bench/floor/")  # warm-up
-        floor = _hammer(args.port, args.clients, args.seconds, floor_request, "/bench/floor/")
+        _hammer(server, args.port, args.clients, 2, floor_request, "/bench/floor/")  # warm-up
+        floor = _hammer(
+            server, args.port, args.clients, args.seconds, floor_request, "/bench/floor/"
+        )
+
+        # The ceiling: the booking endpoint refusing an empty body. Token check, throttle,
+        # parsing and the error answer, no booking work: what any booking costs at least.
+        tokens = itertools.cycle(sorted({item.token for item in items}))
+
+        def ceiling_request() -> tuple[bytes, dict[str, str]]:
+            headers = {"Content-Type": "application/json", "Authorization": f"Token {next(tokens)}"}
+            return b"{}", headers
+
+        ceiling = _hammer(
+            server, args.port, args.clients, args.seconds, ceiling_request, "/api/v1/sessions/"
+        )
 
         plan: Iterator[Booking] = iter(items)
 
@@ -369,20 +422,26 @@ def main() -> None:
         idle_after = _counters()
         before = _counters()
         booked = _hammer(
-            args.port, args.clients, args.seconds, booking_request, "/api/v1/sessions/"
+            server, args.port, args.clients, args.seconds, booking_request, "/api/v1/sessions/"
         )
         after = _counters()
     finally:
         _stop(server)
 
     print()
-    floor_rate = _report("floor", floor)
-    booking_rate = _report("booking", booked)
+    floor_rate, floor_cpu = _report("floor", floor)
+    ceiling_rate, ceiling_cpu = _report("ceiling", ceiling)
+    booking_rate, booking_cpu = _report("booking", booked)
     created = booked.statuses[201]
     server_errors = sum(n for status, n in booked.statuses.items() if status >= 500 or status == 0)
     idle_xids = idle_after[1] - idle_before[1]
     print()
     print(f"booking / floor throughput: {booking_rate / floor_rate:.0%} (target at least 40%)")
+    print(
+        f"server CPU per request, floor / booking: {floor_cpu / booking_cpu:.0%}; "
+        f"ceiling (400 before any booking work) / floor throughput: "
+        f"{ceiling_rate / floor_rate:.0%}, CPU {floor_cpu / ceiling_cpu:.0%}"
+    )
     print(
         f"bookings made: {created}; conflicts (409): {booked.statuses[409]}; 5xx: {server_errors}"
     )

@@ -27,7 +27,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -162,6 +162,66 @@ def free_slots(
         length=length,
         also_busy=also_busy,
     )[interviewer.pk]
+
+
+def is_offered(*, interviewer: User, start: datetime, length: timedelta, now: datetime) -> bool:
+    """Whether the interviewer's windows offer a slot at `start`, busy time aside.
+
+    The booking's own check, inside its locked transaction: one query for the windows
+    around that day (the booking rules already read the sessions), then the same pure slot
+    generation the pages show, so a booking accepts exactly the slots that were offered.
+    """
+    weekly, extra, blackouts = _windows_around(interviewer_id=interviewer.pk, moment=start)
+    availability = Availability(
+        time_zone=interviewer.time_zone, weekly=weekly, extra=extra, blackouts=blackouts
+    )
+    offered = generate_slots(
+        availability, start=start, end=start + timedelta(minutes=1), now=now, length=length
+    )
+    return any(slot.start == start for slot in offered)
+
+
+def _windows_around(
+    *, interviewer_id: int, moment: datetime
+) -> tuple[list[WeeklyRule], list[ExtraWindow], frozenset[date]]:
+    # Plain SQL, one statement for both tables: this runs in every booking's locked
+    # transaction, where two ORM queries cost more to build than to run.
+    sql = f"""
+        SELECT NULL, weekday, NULL, start_time, end_time FROM {WEEKLY_TABLE}
+        WHERE interviewer_id = %s
+        UNION ALL
+        SELECT kind, NULL, date, start_time, end_time FROM {DATED_TABLE}
+        WHERE interviewer_id = %s AND date >= %s AND date <= %s
+    """  # noqa: S608 - table names are constants; values are parameters
+    first, last = (moment - DATE_MARGIN).date(), (moment + DATE_MARGIN).date()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [interviewer_id, interviewer_id, first, last])
+        rows = cursor.fetchall()
+    weekly: list[WeeklyRule] = []
+    extra: list[ExtraWindow] = []
+    blackouts: set[date] = set()
+    for kind, weekday, day, begins, ends in rows:
+        # SQLite types a UNION's columns by its first SELECT, so the dates come back as
+        # text there: normalise.
+        if kind is None:
+            weekly.append(WeeklyRule(weekday, _as_time(begins), _as_time(ends)))
+        elif kind == DateWindowKind.BLACKOUT:
+            blackouts.add(_as_date(day))
+        else:
+            extra.append(ExtraWindow(_as_date(day), _as_time(begins), _as_time(ends)))
+    return weekly, extra, frozenset(blackouts)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _as_time(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+WEEKLY_TABLE = WeeklyWindow._meta.db_table
+DATED_TABLE = DateWindow._meta.db_table
 
 
 # --- Editing availability ----------------------------------------------------------------

@@ -16,10 +16,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from django.db.models import Count, Q
+from django.db import connection
 
-from accounts.models import User
+from accounts.models import CandidateProfile, SkillArea, User
 from interviews.models import Question, Session
+
+QUESTIONS = Question._meta.db_table
+QUESTION_AREAS = Question.skill_areas.through._meta.db_table
+SKILL_AREAS = SkillArea._meta.db_table
+SESSIONS = Session._meta.db_table
+FOCUS_AREAS = CandidateProfile.focus_areas.through._meta.db_table
 
 
 def weakest_areas_for(*, candidate: User) -> list[str]:
@@ -27,26 +33,50 @@ def weakest_areas_for(*, candidate: User) -> list[str]:
 
     Until interview feedback exists (issue 4) the candidate's own focus areas stand in for
     the weakest ones; feedback-based weakness scores replace this function's body later.
+    Plain SQL for the same reason as `pick_question`: it runs inside every booking.
     """
     if not candidate.is_candidate:
         return []
-    return list(candidate.candidate_profile.focus_areas.values_list("slug", flat=True))
+    sql = f"""
+        SELECT a.slug FROM {SKILL_AREAS} a
+        JOIN {FOCUS_AREAS} f ON f.skillarea_id = a.id
+        WHERE f.candidateprofile_id = %s
+    """  # noqa: S608 - table names are constants; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [candidate.candidate_profile.pk])
+        return [slug for (slug,) in cursor.fetchall()]
 
 
-def pick_question(*, candidate: User, weakest_areas: Sequence[str]) -> Question | None:
-    """The best unseen active question for these areas (one query), or None."""
-    had = Session.objects.filter(candidate=candidate, question__isnull=False).values("question_id")
-    unseen = (
-        Question.objects.filter(is_active=True)
-        .exclude(pk__in=had)
-        .annotate(overlap=Count("skill_areas", filter=Q(skill_areas__slug__in=list(weakest_areas))))
-    )
+def pick_question(*, candidate: User, weakest_areas: Sequence[str]) -> int | None:
+    """The id of the best unseen active question for these areas (one query), or None.
+
+    Plain SQL: this runs inside every booking's locked transaction, and building the same
+    query through the ORM (a join, an annotation and an exclusion) cost more than running it.
+    """
+    areas = list(weakest_areas)
+    # `IN ()` is not valid SQL; a NULL matches nothing and keeps the statement one shape.
+    placeholders = ", ".join(["%s"] * len(areas)) or "NULL"
+    sql = f"""
+        SELECT q.id, (
+            SELECT COUNT(*) FROM {QUESTION_AREAS} qa
+            JOIN {SKILL_AREAS} a ON a.id = qa.skillarea_id
+            WHERE qa.question_id = q.id AND a.slug IN ({placeholders})
+        )
+        FROM {QUESTIONS} q
+        WHERE q.is_active = %s AND NOT EXISTS (
+            SELECT 1 FROM {SESSIONS} s WHERE s.candidate_id = %s AND s.question_id = q.id
+        )
+    """  # noqa: S608 - table names are constants; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*areas, True, candidate.pk])
+        rows = cursor.fetchall()
     # The bank is a few dozen rows: rank them here rather than in SQL.
-    return min(
-        unseen,
-        key=lambda question: (-question.overlap, _spread(candidate.pk, question.pk)),
+    best = min(
+        rows,
+        key=lambda row: (-row[1], _spread(candidate.pk, row[0])),
         default=None,
     )
+    return None if best is None else int(best[0])
 
 
 def _spread(candidate_id: int, question_id: int) -> bytes:

@@ -100,7 +100,7 @@ def book(request: HttpRequest) -> HttpResponse:
         try:
             session = booking.book_session(
                 candidate=candidate,
-                interviewer=interviewer,
+                interviewer_id=interviewer.pk,
                 start=start,
                 length_minutes=length,
                 now=now,

@@ -22,6 +22,8 @@ from interviews.availability import (
     add_date_window,
     add_weekly_window,
     delete_window,
+    free_slots,
+    is_offered,
     upcoming_date_windows,
     weekly_windows,
 )
@@ -550,3 +552,46 @@ def test_it_renders_the_page_in_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count('aria-label="Delete ') == 2 * count
+
+
+# --- The booking's own check agrees with the offered slots ---------------------------------
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York"])
+def test_it_offers_at_booking_exactly_the_slots_the_pages_list(zone: str) -> None:
+    # Across the autumn change in both zones (the repeated hour), with an extra window and
+    # a blackout: the booking's one-query check must agree with the slot list.
+    now = datetime(2027, 10, 27, 8, 0, tzinfo=UTC)
+    interviewer = _interviewer(zone=zone)
+    for weekday in range(7):
+        add_weekly_window(
+            interviewer=interviewer, weekday=weekday, start_time=time(0, 30), end_time=time(3)
+        )
+        add_weekly_window(
+            interviewer=interviewer, weekday=weekday, start_time=time(13), end_time=time(18)
+        )
+    add_date_window(
+        interviewer=interviewer,
+        kind=DateWindowKind.EXTRA,
+        date=date(2027, 11, 2),
+        start_time=time(20),
+        end_time=time(23, 59),
+        now=now,
+    )
+    add_date_window(
+        interviewer=interviewer, kind=DateWindowKind.BLACKOUT, date=date(2027, 11, 4), now=now
+    )
+    start, end = now, now + timedelta(days=10)
+    listed = {
+        slot.start for slot in free_slots(interviewer=interviewer, start=start, end=end, now=now)
+    }
+
+    grid = [start + timedelta(minutes=30 * step) for step in range(10 * 48)]
+    checked = {
+        moment
+        for moment in grid
+        if is_offered(interviewer=interviewer, start=moment, length=timedelta(hours=1), now=now)
+    }
+
+    assert checked == listed
+    assert len(listed) > 100  # the comparison covers real slots, not two empty sets

@@ -78,7 +78,9 @@ def candidate() -> User:
 
 
 def test_it_books_an_offered_slot(interviewer: User, candidate: User) -> None:
-    session = book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+    session = book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    )
 
     assert session.status == SessionStatus.SCHEDULED
     assert (session.start, session.end) == (TOMORROW_10, TOMORROW_10 + timedelta(hours=1))
@@ -91,7 +93,7 @@ def test_it_books_an_offered_slot(interviewer: User, candidate: User) -> None:
 def test_it_books_other_lengths(interviewer: User, candidate: User, minutes: int) -> None:
     session = book_session(
         candidate=candidate,
-        interviewer=interviewer,
+        interviewer_id=interviewer.pk,
         start=TOMORROW_10,
         length_minutes=minutes,
         now=NOW,
@@ -107,7 +109,7 @@ def test_it_refuses_lengths_outside_45_to_90_minutes(
     with pytest.raises(ValidationError, match="45 to 90"):
         book_session(
             candidate=candidate,
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=TOMORROW_10,
             length_minutes=minutes,
             now=NOW,
@@ -117,18 +119,20 @@ def test_it_refuses_lengths_outside_45_to_90_minutes(
 def test_it_uses_the_interviewers_personal_meeting_url(candidate: User) -> None:
     interviewer = approved_interviewer(meeting_url="https://zoom.example.test/j/123")
 
-    session = book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+    session = book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    )
 
     assert session.meeting_url == "https://zoom.example.test/j/123"
 
 
 def test_it_generates_a_different_room_for_every_session(interviewer: User) -> None:
     first = book_session(
-        candidate=candidate_user(), interviewer=interviewer, start=TOMORROW_10, now=NOW
+        candidate=candidate_user(), interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
     )
     second = book_session(
         candidate=candidate_user(),
-        interviewer=interviewer,
+        interviewer_id=interviewer.pk,
         start=TOMORROW_10 + timedelta(hours=2),
         now=NOW,
     )
@@ -144,12 +148,12 @@ def test_it_refuses_a_start_inside_the_lead_time(
     interviewer: User, candidate: User, start: datetime
 ) -> None:
     with _refusal("lead_time"):
-        book_session(candidate=candidate, interviewer=interviewer, start=start, now=NOW)
+        book_session(candidate=candidate, interviewer_id=interviewer.pk, start=start, now=NOW)
 
 
 def test_it_accepts_a_start_exactly_two_hours_ahead(interviewer: User, candidate: User) -> None:
     session = book_session(
-        candidate=candidate, interviewer=interviewer, start=NOW + timedelta(hours=2), now=NOW
+        candidate=candidate, interviewer_id=interviewer.pk, start=NOW + timedelta(hours=2), now=NOW
     )
 
     assert session.start == NOW + timedelta(hours=2)
@@ -168,19 +172,21 @@ def test_it_refuses_a_start_the_interviewer_does_not_offer(
     interviewer: User, candidate: User, start: datetime
 ) -> None:
     with _refusal("slot_unavailable"):
-        book_session(candidate=candidate, interviewer=interviewer, start=start, now=NOW)
+        book_session(candidate=candidate, interviewer_id=interviewer.pk, start=start, now=NOW)
 
 
 @pytest.mark.parametrize("offset_minutes", [0, 30, -30])
 def test_it_rejects_a_second_booking_that_overlaps_the_interviewers_session(
     interviewer: User, offset_minutes: int
 ) -> None:
-    book_session(candidate=candidate_user(), interviewer=interviewer, start=TOMORROW_10, now=NOW)
+    book_session(
+        candidate=candidate_user(), interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    )
 
     with _refusal("slot_unavailable") as refused:
         book_session(
             candidate=candidate_user(),
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=TOMORROW_10 + timedelta(minutes=offset_minutes),
             now=NOW,
         )
@@ -193,13 +199,13 @@ def test_it_rejects_a_candidate_booking_two_interviewers_at_overlapping_times(
     candidate: User,
 ) -> None:
     book_session(
-        candidate=candidate, interviewer=approved_interviewer(), start=TOMORROW_10, now=NOW
+        candidate=candidate, interviewer_id=approved_interviewer().pk, start=TOMORROW_10, now=NOW
     )
 
     with _refusal("slot_unavailable"):
         book_session(
             candidate=candidate,
-            interviewer=approved_interviewer(),
+            interviewer_id=approved_interviewer().pk,
             start=TOMORROW_10 + timedelta(minutes=30),
             now=NOW,
         )
@@ -216,7 +222,9 @@ def test_it_counts_a_candidates_time_as_interviewer_as_busy() -> None:
     )
 
     with _refusal("slot_unavailable"):
-        book_session(candidate=both, interviewer=approved_interviewer(), start=TOMORROW_10, now=NOW)
+        book_session(
+            candidate=both, interviewer_id=approved_interviewer().pk, start=TOMORROW_10, now=NOW
+        )
 
 
 @pytest.mark.parametrize(
@@ -240,7 +248,10 @@ def test_it_holds_at_most_three_upcoming_sessions_per_candidate(
 
     def book() -> Session:
         return book_session(
-            candidate=candidate, interviewer=approved_interviewer(), start=TOMORROW_10, now=NOW
+            candidate=candidate,
+            interviewer_id=approved_interviewer().pk,
+            start=TOMORROW_10,
+            now=NOW,
         )
 
     if blocks:
@@ -260,7 +271,7 @@ def test_it_does_not_count_sessions_that_have_ended_as_upcoming(candidate: User)
         )
 
     assert book_session(
-        candidate=candidate, interviewer=approved_interviewer(), start=TOMORROW_10, now=NOW
+        candidate=candidate, interviewer_id=approved_interviewer().pk, start=TOMORROW_10, now=NOW
     ).pk
 
 
@@ -269,7 +280,7 @@ def test_it_stops_at_the_interviewers_weekly_capacity() -> None:
     for hours in (0, 2):
         book_session(
             candidate=candidate_user(),
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=TOMORROW_10 + timedelta(hours=hours),
             now=NOW,
         )
@@ -277,13 +288,13 @@ def test_it_stops_at_the_interviewers_weekly_capacity() -> None:
     with _refusal("capacity_reached"):
         book_session(
             candidate=candidate_user(),
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=TOMORROW_10 + timedelta(days=3),  # Friday: the same week
             now=NOW,
         )
     next_monday = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
     assert book_session(
-        candidate=candidate_user(), interviewer=interviewer, start=next_monday, now=NOW
+        candidate=candidate_user(), interviewer_id=interviewer.pk, start=next_monday, now=NOW
     ).pk
 
 
@@ -293,7 +304,7 @@ def test_it_counts_the_week_in_the_interviewers_zone() -> None:
     WeeklyWindow.objects.filter(interviewer=interviewer).update(end_time=time(23, 59))
     book_session(
         candidate=candidate_user(),
-        interviewer=interviewer,
+        interviewer_id=interviewer.pk,
         start=datetime(2026, 3, 3, 15, 0, tzinfo=UTC),
         now=NOW,
     )
@@ -301,7 +312,7 @@ def test_it_counts_the_week_in_the_interviewers_zone() -> None:
     with _refusal("capacity_reached"):
         book_session(
             candidate=candidate_user(),
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=datetime(2026, 3, 9, 3, 0, tzinfo=UTC),  # Sunday 8 March, 23:00 EDT
             now=NOW,
         )
@@ -312,7 +323,7 @@ def test_it_refuses_booking_yourself() -> None:
     CandidateProfileFactory.create(user=both)
 
     with _refusal("self_booking"):
-        book_session(candidate=both, interviewer=both, start=TOMORROW_10, now=NOW)
+        book_session(candidate=both, interviewer_id=both.pk, start=TOMORROW_10, now=NOW)
 
 
 @pytest.mark.parametrize("status", [VettingStatus.PENDING, VettingStatus.REJECTED])
@@ -323,14 +334,14 @@ def test_it_books_only_approved_interviewers(candidate: User, status: str) -> No
     interviewer.interviewer_profile.save()
 
     with _refusal("interviewer_not_approved"):
-        book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+        book_session(candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW)
 
 
 def test_it_refuses_a_user_without_a_candidate_profile(interviewer: User) -> None:
     other = approved_interviewer()
 
     with _refusal("not_a_candidate"):
-        book_session(candidate=other, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+        book_session(candidate=other, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW)
 
 
 def _no_show(candidate: User, start: datetime, party: str = NoShowParty.CANDIDATE) -> None:
@@ -351,13 +362,13 @@ def test_it_blocks_booking_for_14_days_after_a_second_no_show_within_30_days(
     _no_show(candidate, NOW - timedelta(days=3))
 
     with _refusal("no_show_block") as refused:
-        book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+        book_session(candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW)
 
     assert "13 March 2026" in refused.value.message  # 14 days after the second no-show
     later = NOW + timedelta(days=11, hours=1)
     assert book_session(
         candidate=candidate,
-        interviewer=interviewer,
+        interviewer_id=interviewer.pk,
         start=later + timedelta(hours=3),
         now=later,
     ).pk
@@ -373,7 +384,9 @@ def test_it_does_not_block_for_spread_out_or_interviewer_no_shows(
     _no_show(candidate, NOW - timedelta(days=2), party)
     _no_show(candidate, NOW - timedelta(days=2 + days_apart), party)
 
-    assert book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW).pk
+    assert book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    ).pk
 
 
 @pytest.mark.parametrize(
@@ -413,12 +426,12 @@ def test_it_books_across_the_spring_forward_in_the_interviewers_local_time(
     start = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
     now = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
 
-    session = book_session(candidate=candidate, interviewer=interviewer, start=start, now=now)
+    session = book_session(candidate=candidate, interviewer_id=interviewer.pk, start=start, now=now)
     with _refusal("slot_unavailable"):
         # 06:30 UTC is 07:30 British Summer Time: before the 08:00 window opens.
         book_session(
             candidate=candidate_user(),
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=datetime(2026, 3, 30, 6, 30, tzinfo=UTC),
             now=now,
         )
@@ -430,7 +443,9 @@ def test_it_books_across_the_spring_forward_in_the_interviewers_local_time(
 
 @pytest.fixture
 def booked(interviewer: User, candidate: User) -> Session:
-    return book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+    return book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    )
 
 
 @pytest.mark.parametrize(
@@ -478,7 +493,10 @@ def test_it_frees_the_slot_when_cancelled(booked: Session) -> None:
     cancel_session(session=booked, by=booked.candidate, now=NOW)
 
     again = book_session(
-        candidate=candidate_user(), interviewer=booked.interviewer, start=booked.start, now=NOW
+        candidate=candidate_user(),
+        interviewer_id=booked.interviewer.pk,
+        start=booked.start,
+        now=NOW,
     )
 
     assert again.start == booked.start
@@ -545,7 +563,7 @@ def test_it_counts_a_reschedule_inside_24_hours_as_late(booked: Session) -> None
 def test_it_refuses_a_reschedule_to_a_taken_slot_and_changes_nothing(booked: Session) -> None:
     taken = book_session(
         candidate=candidate_user(),
-        interviewer=booked.interviewer,
+        interviewer_id=booked.interviewer.pk,
         start=TOMORROW_10 + timedelta(hours=3),
         now=NOW,
     )

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def booked() -> Session:
     return book_session(
         candidate=candidate_user(zone="America/New_York"),
-        interviewer=approved_interviewer(zone="Europe/London"),
+        interviewer_id=approved_interviewer(zone="Europe/London").pk,
         start=TOMORROW_10,
         now=NOW,
     )

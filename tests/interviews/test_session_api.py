@@ -52,7 +52,9 @@ def candidate() -> User:
 
 @pytest.fixture
 def booked(interviewer: User, candidate: User) -> Session:
-    return book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+    return book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    )
 
 
 def _as(client: APIClient, user: User) -> APIClient:
@@ -120,12 +122,20 @@ def test_it_refuses_bookings_against_the_rules_in_the_error_shape(
     assert not Session.objects.exists()
 
 
-def test_it_refuses_an_unknown_interviewer(api_client: APIClient, candidate: User) -> None:
+@pytest.mark.parametrize("who", ["nobody", "a candidate"])
+def test_it_refuses_an_unknown_interviewer(
+    api_client: APIClient, candidate: User, who: str
+) -> None:
+    interviewer_id = 999999 if who == "nobody" else candidate_user().pk
+
     response = _as(api_client, candidate).post(
-        SESSIONS_URL, {"interviewer": 999999, "start": TOMORROW_10.isoformat()}
+        SESSIONS_URL, {"interviewer": interviewer_id, "start": TOMORROW_10.isoformat()}
     )
 
-    assert "interviewer" in api_error(response, 400)["fields"]
+    error = api_error(response, 400)
+    assert error["code"] == "unknown_interviewer"
+    assert error["fields"]["interviewer"] == ["No interviewer has this id."]
+    assert not Session.objects.exists()
 
 
 def test_it_answers_a_lost_slot_with_409(
@@ -224,13 +234,13 @@ def test_it_lists_the_users_sessions_in_a_fixed_number_of_queries(
     for hours in range(0, 10, 2):
         book_session(
             candidate=candidate_user(),
-            interviewer=interviewer,
+            interviewer_id=interviewer.pk,
             start=TOMORROW_10 + timedelta(hours=hours - 2),
             now=NOW,
         )
     book_session(
         candidate=candidate_user(),
-        interviewer=approved_interviewer(),
+        interviewer_id=approved_interviewer().pk,
         start=TOMORROW_10,
         now=NOW,
     )

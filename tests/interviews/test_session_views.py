@@ -39,7 +39,9 @@ def candidate() -> User:
 
 @pytest.fixture
 def booked(interviewer: User, candidate: User) -> Session:
-    return book_session(candidate=candidate, interviewer=interviewer, start=TOMORROW_10, now=NOW)
+    return book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
+    )
 
 
 def _as(client: Client, user: User) -> Client:
@@ -182,7 +184,7 @@ def test_it_scales_the_phases_to_a_90_minute_session(
 ) -> None:
     session = book_session(
         candidate=candidate,
-        interviewer=interviewer,
+        interviewer_id=interviewer.pk,
         start=TOMORROW_10,
         length_minutes=90,
         now=NOW,
@@ -233,7 +235,7 @@ def test_it_shows_the_taken_message_when_a_reschedule_loses(
 ) -> None:
     taken = book_session(
         candidate=candidate_user(),
-        interviewer=booked.interviewer,
+        interviewer_id=booked.interviewer.pk,
         start=TOMORROW_10 + timedelta(hours=3),
         now=NOW,
     )
@@ -348,7 +350,7 @@ def test_it_lists_upcoming_and_past_sessions_in_a_fixed_number_of_queries(
     for day in range(3):
         book_session(
             candidate=candidate,
-            interviewer=approved_interviewer(),
+            interviewer_id=approved_interviewer().pk,
             start=TOMORROW_10 + timedelta(days=day),
             now=NOW,
         )
