@@ -1,10 +1,10 @@
-"""Interview endpoints under /api/v1/: availability, slots, matches, sessions."""
+"""Interview endpoints under /api/v1/: availability, slots, matches, sessions, feedback."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from interviews import availability_api, matching_api, session_api
+from interviews import availability_api, feedback_api, matching_api, session_api
 
 urlpatterns = [
     path("availability/", availability_api.AvailabilityList.as_view(), name="api_availability"),
@@ -46,4 +46,20 @@ urlpatterns = [
         session_api.SessionCalendar.as_view(),
         name="api_session_ics",
     ),
+    path(
+        "sessions/<int:session_id>/feedback/",
+        feedback_api.FeedbackDetail.as_view(),
+        name="api_session_feedback",
+    ),
+    path(
+        "sessions/<int:session_id>/feedback/submit/",
+        feedback_api.FeedbackSubmit.as_view(),
+        name="api_session_feedback_submit",
+    ),
+    path(
+        "sessions/<int:session_id>/review/",
+        feedback_api.ReviewCreate.as_view(),
+        name="api_session_review",
+    ),
+    path("rubrics/current/", feedback_api.CurrentRubric.as_view(), name="api_current_rubric"),
 ]

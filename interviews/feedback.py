@@ -297,6 +297,16 @@ def parse_feedback_data(
     return changes
 
 
+def parse_revision(value: Any) -> int | None:
+    """The revision a client says it last read: absent means "do not check"."""
+    if value is None or value == "":
+        return None
+    revision = _integer(value)
+    if revision is None:
+        raise ValidationError({"revision": ["Send the revision you last read, a whole number."]})
+    return revision
+
+
 @dataclass(frozen=True)
 class ReviewInput:
     rating: int

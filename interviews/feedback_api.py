@@ -1,0 +1,226 @@
+"""Feedback, reviews and the rubric under /api/v1/ (SPEC §10).
+
+`GET|PUT sessions/{id}/feedback/`, `POST sessions/{id}/feedback/submit/`,
+`POST sessions/{id}/review/`, `GET rubrics/current/`. Another user's session is a 404
+(`get_session_for_user`); the rules live in interviews.feedback, which answers 409 for
+feedback before the start, a stale revision, or anything after the submit, and 400 naming
+each missing or bad field. The serializers here describe the shapes for the schema and
+parse nothing: the services check the input, so the page and the API give the same errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import signed_in_user
+from interviews.feedback import (
+    candidate_feedback_data,
+    feedback_data,
+    feedback_for_candidate,
+    feedback_for_interviewer,
+    parse_revision,
+    review_data,
+    save_feedback_draft,
+    submit_feedback,
+    submit_review,
+)
+from interviews.models import LevelShown, Prodding, Recommendation
+from interviews.rubrics import get_current_rubric, rubric_data
+from interviews.selectors import get_session_for_user
+
+WRITABLE = ("scores", "phases", "recommendation", "level", "strengths", "improvements")
+
+
+# --- Shapes, for the schema ----------------------------------------------------------------
+
+
+class PhaseEntrySerializer(serializers.Serializer):
+    prodding = serializers.ChoiceField(choices=["", *Prodding.values])
+    notes = serializers.CharField(allow_blank=True)
+
+
+class FeedbackPartsSerializer(serializers.Serializer):
+    """What PUT accepts, any part of it: a draft merges what is given."""
+
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=4, allow_null=True),
+        required=False,
+        help_text='Criterion id to score 1..4, e.g. {"12": 3}; null clears a score.',
+    )
+    phases = serializers.DictField(
+        child=PhaseEntrySerializer(partial=True),
+        required=False,
+        help_text='Phase slug to {"prodding", "notes"}.',
+    )
+    recommendation = serializers.ChoiceField(choices=["", *Recommendation.values], required=False)
+    level = serializers.ChoiceField(choices=["", *LevelShown.values], required=False)
+    strengths = serializers.CharField(required=False, allow_blank=True)
+    improvements = serializers.CharField(required=False, allow_blank=True)
+
+
+class FeedbackDraftSerializer(FeedbackPartsSerializer):
+    revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The revision last read (0 before the first save); an older one is a 409.",
+    )
+
+
+class FeedbackSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["none", "draft", "submitted"])
+    revision = serializers.IntegerField()
+    rubric_version = serializers.IntegerField()
+    scores = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=4))
+    phases = serializers.DictField(child=PhaseEntrySerializer())
+    recommendation = serializers.ChoiceField(choices=["", *Recommendation.values])
+    level = serializers.ChoiceField(choices=["", *LevelShown.values])
+    strengths = serializers.CharField(allow_blank=True)
+    improvements = serializers.CharField(allow_blank=True)
+    opens_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    overdue = serializers.BooleanField()
+    editable = serializers.BooleanField(required=False, help_text="For the interviewer only.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    visible_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="For the candidate only."
+    )
+
+
+class HiddenFeedbackSerializer(serializers.Serializer):
+    """The candidate's answer before the blind reveal."""
+
+    status = serializers.ChoiceField(choices=["hidden"])
+    visible_at = serializers.DateTimeField(allow_null=True)
+    message = serializers.CharField()
+
+
+FEEDBACK_OR_HIDDEN = PolymorphicProxySerializer(
+    component_name="FeedbackOrHidden",
+    serializers=[FeedbackSerializer, HiddenFeedbackSerializer],
+    resource_type_field_name=None,
+)
+
+
+class ReviewSerializer(serializers.Serializer):
+    session = serializers.IntegerField(read_only=True)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True)
+    would_practise_again = serializers.BooleanField()
+    self_assessment = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=4),
+        help_text="Every phase slug to the candidate's own score 1..4.",
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class CriterionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    skill_area = serializers.CharField()
+    text = serializers.CharField()
+    levels = serializers.DictField(child=serializers.CharField(), help_text='Keys "1" to "4".')
+
+
+class RubricPhaseSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    minutes = serializers.IntegerField(allow_null=True)
+    criteria = CriterionSerializer(many=True)
+
+
+class RubricSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    scale = serializers.DictField(child=serializers.CharField())
+    phases = RubricPhaseSerializer(many=True)
+
+
+# --- Endpoints ------------------------------------------------------------------------------
+
+
+def _body(request: Request) -> Mapping[str, Any]:
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError("Send a JSON object.")
+    return request.data
+
+
+def _parts(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: body[name] for name in WRITABLE if name in body}
+
+
+class FeedbackDetail(APIView):
+    @extend_schema(
+        responses=FEEDBACK_OR_HIDDEN,
+        description=(
+            "The interviewer gets the draft (status none before the first save) with its "
+            "revision. The candidate gets the feedback once revealed (both sides submitted, "
+            "or 72 hours after the interviewer submitted); before that only "
+            '`{"status": "hidden", "visible_at", "message"}`.'
+        ),
+    )
+    def get(self, request: Request, session_id: int) -> Response:
+        user = signed_in_user(request)
+        session = get_session_for_user(user=user, session_id=session_id)
+        if user.pk == session.interviewer_id:
+            return Response(feedback_data(feedback_for_interviewer(session=session, user=user)))
+        return Response(candidate_feedback_data(feedback_for_candidate(session=session, user=user)))
+
+    @extend_schema(request=FeedbackDraftSerializer, responses=FeedbackSerializer)
+    def put(self, request: Request, session_id: int) -> Response:
+        user = signed_in_user(request)
+        session = get_session_for_user(user=user, session_id=session_id)
+        body = _body(request)
+        save_feedback_draft(
+            session=session,
+            by=user,
+            data=_parts(body),
+            revision=parse_revision(body.get("revision")),
+        )
+        return Response(feedback_data(feedback_for_interviewer(session=session, user=user)))
+
+
+class FeedbackSubmit(APIView):
+    @extend_schema(
+        request=FeedbackDraftSerializer,
+        responses=FeedbackSerializer,
+        description=(
+            "Locks the feedback for good. Parts sent along are saved first, as a PUT would. "
+            "Anything missing is a 400 `feedback_incomplete` naming every item in `fields`."
+        ),
+    )
+    def post(self, request: Request, session_id: int) -> Response:
+        user = signed_in_user(request)
+        session = get_session_for_user(user=user, session_id=session_id)
+        body = _body(request)
+        parts = _parts(body)
+        submit_feedback(
+            session=session,
+            by=user,
+            revision=parse_revision(body.get("revision")),
+            data=parts or None,
+        )
+        return Response(feedback_data(feedback_for_interviewer(session=session, user=user)))
+
+
+class ReviewCreate(APIView):
+    @extend_schema(request=ReviewSerializer, responses={201: ReviewSerializer})
+    def post(self, request: Request, session_id: int) -> Response:
+        user = signed_in_user(request)
+        session = get_session_for_user(user=user, session_id=session_id)
+        review = submit_review(session=session, by=user, data=_body(request))
+        return Response(review_data(review), status=201)
+
+
+class CurrentRubric(APIView):
+    @extend_schema(responses=RubricSerializer)
+    def get(self, request: Request) -> Response:
+        signed_in_user(request)
+        return Response(rubric_data(get_current_rubric()))
