@@ -1,14 +1,18 @@
-"""The rubric of SPEC §4: version 1 as seeded, its API shape, and publishing new versions."""
+"""The rubric of SPEC §4: version 1 as seeded, its API shape, new versions, and the admin."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse, reverse_lazy
 from pytest_django import DjangoAssertNumQueries
 
 from config.errors import DomainError
+from interviews.feedback import submit_review
 from interviews.models import Criterion, Phase, RubricVersion
 from interviews.rubrics import (
     PHASE_SLUGS,
@@ -20,6 +24,7 @@ from interviews.rubrics import (
     rubric_criteria,
     rubric_data,
 )
+from tests.factories import SessionFactory, StaffFactory, review_body, submitted_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +177,104 @@ def test_it_answers_409_when_nothing_is_published() -> None:
     assert current_rubric() is None
     with pytest.raises(DomainError, check=lambda error: error.code == "no_rubric"):
         get_current_rubric()
+
+
+# --- The admin: versions, their criteria, and the two actions ------------------------------
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Client:
+    client.force_login(StaffFactory.create(is_superuser=True))
+    return client
+
+
+CHANGELIST = reverse_lazy("admin:interviews_rubricversion_changelist")
+
+
+def _act(client: Client, action: str, *versions: RubricVersion) -> list[str]:
+    response = client.post(
+        CHANGELIST, {"action": action, "_selected_action": [v.pk for v in versions]}, follow=True
+    )
+    assert response.status_code == 200
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_it_copies_a_version_as_a_new_draft_from_the_admin(staff_client: Client) -> None:
+    messages = _act(staff_client, "copy_as_draft", get_current_rubric())
+
+    assert messages == ["Version 1 copied as draft version 2."]
+    draft = RubricVersion.objects.get(number=2)
+    assert not draft.is_published
+    assert draft.criteria.count() == 13
+
+
+def test_it_publishes_a_draft_from_the_admin(staff_client: Client) -> None:
+    draft = new_version(publish=False)
+
+    messages = _act(staff_client, "publish", draft)
+
+    assert messages == ["Version 2 is published: new feedback uses it from now on."]
+    assert get_current_rubric().number == 2
+
+
+def test_it_explains_in_the_admin_why_a_version_cannot_be_published(
+    staff_client: Client,
+) -> None:
+    draft = new_version(publish=False)
+    draft.criteria.filter(phase="communication").delete()
+
+    messages = _act(staff_client, "publish", get_current_rubric(), draft)
+
+    assert messages == [
+        "Version 1 is already published.",
+        "Version 2 has no criterion for Communication; every phase needs at least one.",
+    ]
+    assert get_current_rubric().number == 1
+
+
+def test_it_shows_a_published_version_read_only(staff_client: Client) -> None:
+    published = get_current_rubric()
+    change = reverse("admin:interviews_rubricversion_change", args=[published.pk])
+
+    page = staff_client.get(change).content.decode()
+    staff_client.post(change, {"notes": "Rewritten.", "number": 7})
+
+    assert 'name="criteria-0-text"' not in page
+    assert 'name="notes"' not in page
+    assert "Use cases and scope" in page
+    published.refresh_from_db()
+    assert (published.number, published.notes) == (1, "The default rubric of SPEC §4.")
+    delete = reverse("admin:interviews_rubricversion_delete", args=[published.pk])
+    assert staff_client.get(delete).status_code == 403
+
+
+def test_it_lets_staff_edit_a_drafts_criteria(staff_client: Client) -> None:
+    draft = new_version(publish=False)
+
+    page = staff_client.get(
+        reverse("admin:interviews_rubricversion_change", args=[draft.pk])
+    ).content.decode()
+
+    assert 'name="criteria-0-text"' in page
+    assert 'name="criteria-0-level_4"' in page
+    assert 'name="notes"' in page
+
+
+def test_it_shows_feedback_and_reviews_to_staff_read_only(staff_client: Client) -> None:
+    session = SessionFactory.create(start=NOW, end=NOW + timedelta(hours=1))
+    feedback = submitted_feedback(session)
+    review = submit_review(
+        session=session, by=session.candidate, data=review_body(), now=session.end
+    )
+
+    for model, obj in (("feedback", feedback), ("review", review)):
+        listed = staff_client.get(reverse(f"admin:interviews_{model}_changelist"))
+        shown = staff_client.get(reverse(f"admin:interviews_{model}_change", args=[obj.pk]))
+        assert listed.status_code == shown.status_code == 200
+        assert 'name="_save"' not in shown.content.decode()
+    assert (
+        "Use cases and scope"
+        in staff_client.get(
+            reverse("admin:interviews_feedback_change", args=[feedback.pk])
+        ).content.decode()
+    )
