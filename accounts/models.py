@@ -150,10 +150,21 @@ class InterviewerProfile(models.Model):
     )
     # The decision the interviewer was last emailed about; equal to decided_at once sent.
     decision_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Candidates' reviews, summed as they arrive (interviews.feedback.submit_review, in the
+    # review's own transaction; reviews never change). Matching ranks 10,000 interviewers
+    # by a bound that includes the rating: a column costs nothing there, a per-row
+    # aggregate over reviews would.
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    review_stars = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_stars__gte=models.F("review_count"))
+                & models.Q(review_stars__lte=5 * models.F("review_count")),
+                name="interviewer_review_stars_match_count",
+            ),
             models.CheckConstraint(
                 condition=models.Q(level__in=InterviewerLevel.values),
                 name="interviewer_level_valid",

@@ -306,6 +306,8 @@ class _Row:
     extra: list[ExtraWindow]
     blackouts: frozenset[date]
     sessions_together: int
+    review_count: int
+    review_stars: int
     this_week: int = 0  # sessions in the ISO week of `now`, in their zone
     cheap: float = 0.0  # every weighted part but the time-zone one
 
@@ -379,7 +381,7 @@ def find_matches(
     # A heap of the best `limit` so far with the worst on top, as plain tuples so that
     # comparing them stays in C: (score, -first slot, -id, row, slots), smaller is worse.
     best: list[tuple[float, float, int, _Row, list[Slot]]] = []
-    cheap_memo: dict[tuple[str, int, int, int, int, int], float] = {}
+    cheap_memo: dict[tuple[str, int, int, int, int, int, int, int], float] = {}
     for row, bound in _ranked_rows(
         candidate=candidate,
         target_level=target_level,
@@ -400,6 +402,8 @@ def find_matches(
             this_week,
             row.weekly_capacity,
             row.sessions_together,
+            row.review_count,
+            row.review_stars,
         )
         cheap = cheap_memo.get(memo_key)
         if cheap is None:
@@ -499,13 +503,14 @@ def _ranked_rows(
         default=Value(0.0),
         output_field=FloatField(),
     )
-    best_rest = (
-        WEIGHTS["rating"] * rating_value(count=0, mean=None)  # no reviews until issue 4
-        + WEIGHTS["load"]
-        + WEIGHTS["novelty"]
-        + WEIGHTS["time_zone"]
-        + BOUND_SLACK
+    # The rating part exactly as `rating_value` computes it, from the profile's running
+    # totals: (prior stars + stars) / (prior weight + count), out of 5.
+    rating = (
+        (Value(PRIOR_WEIGHT * PRIOR_MEAN) + Cast("interviewer_profile__review_stars", FloatField()))
+        / (Value(float(PRIOR_WEIGHT)) + Cast("interviewer_profile__review_count", FloatField()))
+        * Value(WEIGHTS["rating"] / MAX_STARS)
     )
+    best_rest = WEIGHTS["load"] + WEIGHTS["novelty"] + WEIGHTS["time_zone"] + BOUND_SLACK
     found = (
         User.objects.filter(
             interviewer_profile__status=VettingStatus.APPROVED,
@@ -523,6 +528,7 @@ def _ranked_rows(
                 (F("focus_overlap") + Value(WEAKEST_AREA_WEIGHT) * F("weak_overlap"))
                 * Value(per_hit)
                 + seniority
+                + rating
                 + Value(best_rest),
                 output_field=FloatField(),
             )
@@ -533,6 +539,8 @@ def _ranked_rows(
             "time_zone",
             "interviewer_profile__level",
             "interviewer_profile__weekly_capacity",
+            "interviewer_profile__review_count",
+            "interviewer_profile__review_stars",
             "focus_overlap",
             "weak_overlap",
             "weekly",
@@ -544,7 +552,18 @@ def _ranked_rows(
     # goes past the first page, so a search costs one query more in that case alone.
     first = list(found[:FIRST_PAGE])
     rest = found[FIRST_PAGE:] if len(first) == FIRST_PAGE else []
-    for pk, zone, level, capacity, focus_hits, weak_hits, weekly, bound in chain(first, rest):
+    for (
+        pk,
+        zone,
+        level,
+        capacity,
+        review_count,
+        review_stars,
+        focus_hits,
+        weak_hits,
+        weekly,
+        bound,
+    ) in chain(first, rest):
         starts = nearby.starts_given.get(pk)
         row = _Row(
             interviewer_id=pk,
@@ -559,6 +578,8 @@ def _ranked_rows(
             extra=nearby.extra.get(pk, []),
             blackouts=frozenset(nearby.blackouts.get(pk, ())),
             sessions_together=nearby.together.get(pk, 0),
+            review_count=review_count,
+            review_stars=review_stars,
         )
         yield row, bound
 
@@ -721,6 +742,10 @@ def _sessions_this_week(row: _Row, *, now: datetime) -> int:
     return row.week_counts[_iso_week(now, ZoneInfo(row.time_zone))] if row.week_counts else 0
 
 
+def _mean_stars(row: _Row) -> float | None:
+    return row.review_stars / row.review_count if row.review_count else None
+
+
 def _cheap_score(row: _Row, *, target_level: str, focus_count: int, weak_count: int) -> float:
     """Every weighted part but the time-zone one, from plain numbers: no strings built."""
     return (
@@ -733,8 +758,7 @@ def _cheap_score(row: _Row, *, target_level: str, focus_count: int, weak_count: 
         )
         + WEIGHTS["seniority"]
         * seniority_value(target_level=target_level, interviewer_level=row.level)
-        # No review model yet (issue 4): everyone has zero reviews.
-        + WEIGHTS["rating"] * rating_value(count=0, mean=None)
+        + WEIGHTS["rating"] * rating_value(count=row.review_count, mean=_mean_stars(row))
         + WEIGHTS["load"]
         * load_value(sessions_this_week=row.this_week, weekly_capacity=row.weekly_capacity)
         + WEIGHTS["novelty"] * novelty_value(sessions_together=row.sessions_together)
@@ -770,8 +794,8 @@ def _build_matches(
             expertise=expertise,
             sessions_this_week=_sessions_this_week(row, now=now),
             weekly_capacity=row.weekly_capacity,
-            review_count=0,
-            review_mean=None,
+            review_count=row.review_count,
+            review_mean=_mean_stars(row),
             sessions_together=row.sessions_together,
         )
         explanation = explain(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.models import User, VettingStatus
+from accounts.models import InterviewerProfile, User, VettingStatus
 from interviews import matching
 from interviews.matching import (
     WEIGHTS,
@@ -452,3 +452,52 @@ def test_it_reads_past_the_first_page_when_the_bound_is_still_open(
     ]
     monkeypatch.setattr(matching, "FIRST_PAGE", 2)
     assert matched_ids(candidate, limit=3) == friday_first[::-1][:3]
+
+
+def _reviewed(user: User, *, count: int, stars: int) -> User:
+    InterviewerProfile.objects.filter(user=user).update(review_count=count, review_stars=stars)
+    return user
+
+
+def test_it_ranks_by_the_bayesian_rating_and_explains_it(
+    candidate: User, make_interviewer: MakeInterviewer
+) -> None:
+    unreviewed = make_interviewer()
+    one_five_star = _reviewed(make_interviewer(), count=1, stars=5)
+    many_good = _reviewed(make_interviewer(), count=20, stars=96)  # 4.8 on average
+    poorly = _reviewed(make_interviewer(), count=10, stars=25)
+
+    matches = find_matches(candidate=candidate, start=NOW, end=WINDOW_END, now=NOW)
+
+    assert [match.interviewer.pk for match in matches] == [
+        many_good.pk,
+        one_five_star.pk,
+        unreviewed.pk,
+        poorly.pk,
+    ]
+    rating_texts = [
+        next(part.text for part in match.explanation if part.part == "rating") for match in matches
+    ]
+    assert rating_texts == [
+        "4.8★ from 20 reviews",
+        "5.0★ from 1 review",
+        "no reviews yet",
+        "2.5★ from 10 reviews",
+    ]
+    for match in matches:
+        assert match.score == pytest.approx(total_score(match.explanation))
+
+
+def test_it_keeps_the_bound_exact_when_the_rating_outweighs_seniority(
+    candidate: User, make_interviewer: MakeInterviewer
+) -> None:
+    # Staff fits a senior target better than principal (0.0375 of score), but the
+    # principal's 4.95 against 3.0 Bayesian stars is worth more (0.0586). With the prior
+    # (4.0) in the database's bound instead of the real rating, the principal's bound
+    # (0.2325 plus the shared parts) would fall below the staff interviewer's score (0.24
+    # plus the same) and the search would stop before reaching them.
+    staff = _reviewed(make_interviewer(level="staff"), count=10, stars=25)
+    principal = _reviewed(make_interviewer(level="principal"), count=100, stars=500)
+
+    assert matched_ids(candidate) == [principal.pk, staff.pk]
+    assert matched_ids(candidate, limit=1) == [principal.pk]
