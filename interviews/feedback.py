@@ -25,6 +25,9 @@ Choices where the spec is silent:
   for all five phases; the comment is optional. It opens at the session's start too.
 - Reveal (SPEC §7): the candidate sees submitted feedback once they have submitted their
   review, or 72 hours after the interviewer submitted, whichever is first.
+- The interviewer's rating is a Bayesian average with matching's prior (`matching.
+  bayesian_rating`), read from running totals on the interviewer's profile that each review
+  raises in its own transaction, so matching can rank by it in SQL.
 """
 
 from __future__ import annotations
@@ -37,11 +40,12 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import InterviewerProfile, User
 from config.errors import DomainError
+from interviews.matching import bayesian_rating
 from interviews.models import (
     MAX_RATING,
     MAX_SCORE,
@@ -72,12 +76,6 @@ from interviews.rubrics import (
 FEEDBACK_DUE_AFTER = timedelta(hours=24)
 REVEAL_AFTER = timedelta(hours=72)
 MAX_TEXT = 10_000
-
-# Bayesian average of reviews: every interviewer starts as if they had RATING_PRIOR_WEIGHT
-# reviews of RATING_PRIOR_MEAN stars, so one 5-star review does not top the list. The same
-# prior as interviews.matching (a test holds them equal).
-RATING_PRIOR_MEAN = 4.0
-RATING_PRIOR_WEIGHT = 5
 
 # Sessions that took place, as far as the app knows: feedback and reviews are for these.
 HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
@@ -115,11 +113,6 @@ def feedback_visible_to_candidate(
     if feedback_submitted_at is None:
         return False
     return review_submitted or now >= feedback_submitted_at + REVEAL_AFTER
-
-
-def bayesian_rating(*, total: float, count: int) -> float:
-    """The prior's imaginary reviews plus the real ones, averaged: `total` is their sum."""
-    return (RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN + total) / (RATING_PRIOR_WEIGHT + count)
 
 
 def calibration_text(*, average: float | None, self_score: int | None) -> str:
@@ -679,22 +672,24 @@ class RatingSummary:
 
 
 def interviewer_ratings(*, interviewer_ids: Iterable[int]) -> dict[int, RatingSummary]:
-    """Every given interviewer's rating, from one aggregate query; no reviews: the prior."""
+    """Every given interviewer's rating, in one query: no reviews (or no profile) is the prior.
+
+    Read from the running totals on the interviewer's profile, which `submit_review` keeps
+    in step with the reviews (the same columns let matching rank by rating in SQL).
+    """
     ids = list(interviewer_ids)
-    rows = (
-        Review.objects.filter(session__interviewer_id__in=ids)
-        .values("session__interviewer_id")
-        .annotate(count=Count("pk"), total=Sum("rating"))
-        .order_by()
-    )
-    found = {row["session__interviewer_id"]: (row["count"], row["total"]) for row in rows}
+    totals = {
+        user_id: (count, stars)
+        for user_id, count, stars in InterviewerProfile.objects.filter(user_id__in=ids).values_list(
+            "user_id", "review_count", "review_stars"
+        )
+    }
     summaries = {}
     for interviewer_id in ids:
-        count, total = found.get(interviewer_id, (0, 0))
+        count, stars = totals.get(interviewer_id, (0, 0))
+        mean = stars / count if count else None
         summaries[interviewer_id] = RatingSummary(
-            count=count,
-            mean=total / count if count else None,
-            bayesian=bayesian_rating(total=total, count=count),
+            count=count, mean=mean, bayesian=bayesian_rating(count=count, mean=mean)
         )
     return summaries
 
@@ -885,7 +880,7 @@ def submit_review(
             if Review.objects.filter(session=current).exists():
                 raise already
             given = parse_review_data(data=data)
-            return Review.objects.create(
+            review = Review.objects.create(
                 session=current,
                 rating=given.rating,
                 comment=given.comment,
@@ -895,6 +890,12 @@ def submit_review(
                     Review.SELF_FIELDS[slug]: score for slug, score in given.self_assessment.items()
                 },
             )
+            # The interviewer's running totals move in the same transaction as the review, by
+            # one atomic UPDATE, so they always equal the sums over the reviews.
+            InterviewerProfile.objects.filter(user_id=current.interviewer_id).update(
+                review_count=F("review_count") + 1, review_stars=F("review_stars") + given.rating
+            )
+            return review
     except IntegrityError as error:
         # Only a writer that skipped the session lock could get here first.
         raise already from error

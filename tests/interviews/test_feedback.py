@@ -13,16 +13,15 @@ import time_machine
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
 from pytest_django import DjangoAssertNumQueries
 
+from accounts.models import User
 from config.errors import DomainError
 from interviews import matching
 from interviews.feedback import (
-    RATING_PRIOR_MEAN,
-    RATING_PRIOR_WEIGHT,
     FeedbackState,
     PhaseEntry,
-    bayesian_rating,
     calibration_text,
     feedback_due_at,
     feedback_for_candidate,
@@ -58,6 +57,7 @@ from interviews.rubrics import (
     rubric_criteria,
 )
 from tests.factories import (
+    InterviewerProfileFactory,
     SessionFactory,
     UserFactory,
     complete_feedback_data,
@@ -162,19 +162,6 @@ def test_it_decides_the_reveal_from_both_sides_and_time(
         is visible
     )
     assert feedback_visible_at(feedback_submitted_at=None, review_submitted_at=END) is None
-
-
-def test_it_averages_ratings_with_the_same_prior_as_matching() -> None:
-    assert (RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT) == (matching.PRIOR_MEAN, matching.PRIOR_WEIGHT)
-    assert bayesian_rating(total=0, count=0) == 4.0
-    # One 5-star review moves a newcomer a little; twenty move them a lot.
-    assert bayesian_rating(total=5, count=1) == pytest.approx(25 / 6)
-    assert bayesian_rating(total=100, count=20) == pytest.approx(120 / 25)
-    assert bayesian_rating(total=5, count=1) < bayesian_rating(total=94, count=20)
-    for total, count in [(0, 0), (5, 1), (31, 9)]:
-        assert bayesian_rating(total=total, count=count) == pytest.approx(
-            matching.bayesian_rating(count=count, mean=total / count if count else None)
-        )
 
 
 @pytest.mark.parametrize(
@@ -756,21 +743,52 @@ def test_it_reports_each_phase_beside_the_self_assessment(session: Session) -> N
     assert functional.notes == "Notes on functional-spec."
 
 
-def test_it_aggregates_interviewer_ratings_in_one_query(
-    django_assert_num_queries: DjangoAssertNumQueries,
-) -> None:
-    rated, newcomer = UserFactory.create(), UserFactory.create()
-    for day, rating in enumerate([5, 4, 3]):
+def _reviewed(interviewer: User, ratings: list[int]) -> None:
+    for day, rating in enumerate(ratings):
         held = SessionFactory.create(
-            interviewer=rated, start=START + timedelta(days=day), end=END + timedelta(days=day)
+            interviewer=interviewer,
+            start=START + timedelta(days=day),
+            end=END + timedelta(days=day),
         )
         review(held, review_body(rating=rating), now=held.end)
 
-    with django_assert_num_queries(1):
-        ratings = interviewer_ratings(interviewer_ids=[rated.pk, newcomer.pk])
 
-    assert ratings[rated.pk].count == 3
-    assert ratings[rated.pk].mean == pytest.approx(4.0)
-    assert ratings[rated.pk].bayesian == pytest.approx((5 * 4.0 + 12) / 8)
+def test_it_rates_interviewers_with_a_bayesian_average_in_one_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    rated, lucky, newcomer = (InterviewerProfileFactory.create().user for _ in range(3))
+    _reviewed(rated, [5, 4, 3, 5, 5, 4, 5, 5, 4, 5])
+    _reviewed(lucky, [5])
+
+    with django_assert_num_queries(1):
+        ratings = interviewer_ratings(interviewer_ids=[rated.pk, lucky.pk, newcomer.pk])
+
+    assert (ratings[rated.pk].count, ratings[rated.pk].mean) == (10, pytest.approx(4.5))
+    # The prior counts as 5 reviews of 4 stars: one 5-star review does not top the list.
+    assert ratings[rated.pk].bayesian == pytest.approx((5 * 4.0 + 45) / 15)
+    assert ratings[lucky.pk].bayesian == pytest.approx((5 * 4.0 + 5) / 6)
+    assert ratings[lucky.pk].bayesian < ratings[rated.pk].bayesian
     assert (ratings[newcomer.pk].count, ratings[newcomer.pk].mean) == (0, None)
-    assert ratings[newcomer.pk].bayesian == RATING_PRIOR_MEAN
+    assert ratings[newcomer.pk].bayesian == matching.PRIOR_MEAN == 4.0
+    # The same formula as matching's ranking.
+    assert ratings[rated.pk].bayesian == matching.bayesian_rating(count=10, mean=4.5)
+
+
+def test_it_keeps_the_profile_totals_equal_to_the_reviews() -> None:
+    interviewers = [InterviewerProfileFactory.create().user for _ in range(3)]
+    for interviewer, ratings in zip(interviewers, [[1, 2, 5], [4], []], strict=True):
+        _reviewed(interviewer, ratings)
+    unprofiled = SessionFactory.create(start=START, end=END)  # no interviewer profile: no totals
+    review(unprofiled)
+
+    summed = {
+        row["session__interviewer_id"]: (row["count"], row["stars"])
+        for row in Review.objects.values("session__interviewer_id").annotate(
+            count=Count("pk"), stars=Sum("rating")
+        )
+    }
+    ratings = interviewer_ratings(interviewer_ids=[user.pk for user in interviewers])
+    for user in interviewers:
+        count, stars = summed.get(user.pk, (0, 0))
+        assert ratings[user.pk].count == count
+        assert ratings[user.pk].mean == (stars / count if count else None)
