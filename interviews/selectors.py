@@ -15,7 +15,7 @@ def sessions_of(*, user: User) -> QuerySet[Session]:
     """Sessions where the user is either side, with what a page or the API shows of them."""
     return (
         Session.objects.filter(Q(interviewer=user) | Q(candidate=user))
-        .select_related("interviewer", "candidate", "question")
+        .select_related("interviewer", "candidate", "question", "feedback", "review")
         .prefetch_related("question__skill_areas")
     )
 

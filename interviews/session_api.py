@@ -23,6 +23,7 @@ from accounts.models import User
 from config.api import Pagination, exception_handler
 from interviews import booking
 from interviews.calendar import ics_filename, session_ics
+from interviews.feedback import feedback_status_for, review_status_for
 from interviews.models import DEFAULT_SESSION_MINUTES, NoShowParty, Session
 from interviews.selectors import get_session_for_user, sessions_of
 
@@ -70,11 +71,12 @@ class SessionSerializer(serializers.Serializer):
     no_show_party = serializers.CharField()
     question = serializers.SerializerMethodField()
 
+    # A session just booked has neither yet; asking would cost two queries per booking.
     def get_feedback_status(self, session: Session) -> str:
-        return "none"  # feedback arrives with issue 4
+        return "none" if self.context.get("just_booked") else feedback_status_for(session=session)
 
     def get_review_status(self, session: Session) -> str:
-        return "none"
+        return "none" if self.context.get("just_booked") else review_status_for(session=session)
 
     @extend_schema_field(QuestionSerializer(allow_null=True))
     def get_question(self, session: Session) -> dict[str, Any] | None:
@@ -89,8 +91,9 @@ class SessionSerializer(serializers.Serializer):
         return data
 
 
-def session_data(session: Session, viewer: User) -> dict[str, Any]:
-    return dict(SessionSerializer(session, context={"viewer": viewer}).data)
+def session_data(session: Session, viewer: User, *, just_booked: bool = False) -> dict[str, Any]:
+    context = {"viewer": viewer, "just_booked": just_booked}
+    return dict(SessionSerializer(session, context=context).data)
 
 
 class BookingRequest(serializers.Serializer):
@@ -157,7 +160,7 @@ class SessionList(APIView):
                 length_minutes=length,
             )
             # The booker is the candidate: the answer needs nothing the service did not load.
-            return Response(session_data(session, candidate), status=201)
+            return Response(session_data(session, candidate, just_booked=True), status=201)
         status, body, replayed = booking.book_session_once(
             candidate=candidate,
             interviewer_id=interviewer_id,
@@ -165,7 +168,7 @@ class SessionList(APIView):
             length_minutes=length,
             key=key,
             request_hash=_request_hash(dict(request.data)),
-            render=lambda session: session_data(session, candidate),
+            render=lambda session: session_data(session, candidate, just_booked=True),
             render_error=_error,
         )
         response = Response(body, status=status)

@@ -13,9 +13,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from interviews.booking import book_session
+from interviews.feedback import save_feedback_draft, submit_review
 from interviews.models import IdempotencyKey, Session, SessionStatus
 from tests.api import api_error
-from tests.factories import UserFactory
+from tests.factories import UserFactory, review_body, submitted_feedback
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_frozen")]
@@ -395,3 +396,41 @@ def test_it_serves_the_calendar_file(api_client: APIClient, booked: Session, acc
     assert response["Content-Type"].startswith("text/calendar")
     event = Calendar.from_ical(response.content).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == TOMORROW_10
+
+
+# --- Feedback and review status -------------------------------------------------------------
+
+
+def test_it_reports_feedback_and_review_status_in_a_fixed_number_of_queries(
+    api_client: APIClient,
+    interviewer: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    sessions = [
+        book_session(
+            candidate=candidate_user(),
+            interviewer_id=interviewer.pk,
+            start=TOMORROW_10 + timedelta(hours=hours),
+            now=NOW,
+        )
+        for hours in (0, 2, 4)
+    ]
+    untouched, drafted, finished = sessions
+    save_feedback_draft(
+        session=drafted, by=interviewer, data={"strengths": "Clear."}, revision=0, now=drafted.start
+    )
+    submitted_feedback(finished)
+    submit_review(session=finished, by=finished.candidate, data=review_body(), now=finished.end)
+    client = _as(api_client, interviewer)
+
+    with django_assert_max_num_queries(4):
+        listed = {item["id"]: item for item in client.get(SESSIONS_URL).json()["results"]}
+    detail = client.get(f"{SESSIONS_URL}{drafted.pk}/").json()
+
+    statuses = {pk: (item["feedback_status"], item["review_status"]) for pk, item in listed.items()}
+    assert statuses == {
+        untouched.pk: ("none", "none"),
+        drafted.pk: ("draft", "none"),
+        finished.pk: ("submitted", "submitted"),
+    }
+    assert detail["feedback_status"] == "draft"
