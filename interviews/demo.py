@@ -1,12 +1,27 @@
-"""Demo availability for `seed_demo`: every demo interviewer gets a realistic working week."""
+"""Demo data for `seed_demo`: a working week for every demo interviewer, and for every
+demo candidate a past session with feedback and review and one awaiting feedback."""
 
 from __future__ import annotations
 
-from datetime import time
+import uuid
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN
-from accounts.models import InterviewerProfile
-from interviews.models import WeeklyWindow
+from accounts.models import InterviewerProfile, User, VettingStatus
+from interviews.booking import MEETING_ROOM_BASE
+from interviews.feedback import submit_feedback, submit_review
+from interviews.models import (
+    DEFAULT_SESSION_MINUTES,
+    Criterion,
+    Session,
+    SessionStatus,
+    WeeklyWindow,
+)
+from interviews.questions import pick_question, weakest_areas_for
+from interviews.rubrics import PHASE_SLUGS, current_rubric, rubric_criteria
 
 BATCH = 5000
 
@@ -36,3 +51,113 @@ def seed_availability() -> int:
     ]
     WeeklyWindow.objects.bulk_create(windows, batch_size=BATCH)
     return len(user_ids)
+
+
+# --- Past sessions with feedback (SPEC §11) ---------------------------------------------------
+
+# Each demo candidate is weaker in two phases, rotating, so dashboards differ per candidate.
+WEAK_PHASE_PAIRS = [
+    ("going-deep", "extra-mile"),
+    ("functional-spec", "going-deep"),
+    ("technical-spec", "extra-mile"),
+    ("extra-mile", "communication"),
+]
+PHASE_NOTES = {
+    "functional-spec": "Listed the core use cases quickly; the scale estimate needed a nudge.",
+    "technical-spec": "Clear boxes and arrows; the data model came late and stayed thin.",
+    "going-deep": "Picked the feed fan-out as the hard part, but stopped at the first design.",
+    "extra-mile": "Mentioned metrics but no alerts, no rollout plan, no on-call notes.",
+    "communication": "Drove most of the hour; paused for long stretches when challenged.",
+}
+
+
+def seed_past_sessions(*, now: datetime | None = None) -> int:
+    """For each demo candidate without past sessions: one with feedback and review, one awaiting.
+
+    Returns how many candidates got them. Rows are written through the feedback services,
+    so the rubric's rules, the reveal and the interviewers' running ratings all hold.
+    Start times are whole hours, distinct across all demo sessions (even hours for the
+    reviewed ones, odd for the awaiting ones), so no two can overlap for anybody.
+    """
+    now = now or timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    interviewers = list(
+        User.objects.filter(
+            email__endswith=f"@{DEMO_DOMAIN}",
+            interviewer_profile__status=VettingStatus.APPROVED,
+        ).order_by("pk")
+    )
+    candidates = list(
+        User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", candidate_profile__isnull=False)
+        .exclude(sessions_taken__start__lt=now)
+        .select_related("candidate_profile")
+        .order_by("pk")
+    )
+    rubric = current_rubric()
+    if not interviewers or rubric is None:
+        return 0
+    criteria = rubric_criteria(rubric)
+    for number, candidate in enumerate(candidates):
+        others = [person for person in interviewers if person.pk != candidate.pk]
+        interviewer = others[number % len(others)]
+        reviewed = _past_session(
+            candidate, interviewer, start=hour - timedelta(days=8, hours=2 * number)
+        )
+        # Held and completed; its feedback is still the interviewer's to write.
+        _past_session(candidate, interviewer, start=hour - timedelta(days=1, hours=2 * number + 1))
+        weak = WEAK_PHASE_PAIRS[number % len(WEAK_PHASE_PAIRS)]
+        submit_feedback(
+            session=reviewed, by=interviewer, data=_feedback(criteria, weak), now=reviewed.end
+        )
+        submit_review(session=reviewed, by=candidate, data=REVIEW, now=reviewed.end)
+    return len(candidates)
+
+
+def _past_session(candidate: User, interviewer: User, *, start: datetime) -> Session:
+    return Session.objects.create(
+        interviewer=interviewer,
+        candidate=candidate,
+        start=start,
+        end=start + timedelta(minutes=DEFAULT_SESSION_MINUTES),
+        status=SessionStatus.COMPLETED,
+        question_id=pick_question(
+            candidate=candidate, weakest_areas=weakest_areas_for(candidate=candidate)
+        ),
+        meeting_url=f"{MEETING_ROOM_BASE}demo-{uuid.uuid4().hex[:12]}",
+        created_at=start - timedelta(days=3),
+        updated_at=start + timedelta(minutes=DEFAULT_SESSION_MINUTES),
+    )
+
+
+def _feedback(criteria: list[Criterion], weak: tuple[str, str]) -> dict[str, Any]:
+    scores = {}
+    for position, criterion in enumerate(criteria):
+        # Weak phases score 2 (one 1 among them); the rest 3, with a 4 now and then.
+        if criterion.phase in weak:
+            scores[str(criterion.pk)] = 1 if position % 5 == 0 else 2
+        else:
+            scores[str(criterion.pk)] = 4 if position % 4 == 0 else 3
+    return {
+        "scores": scores,
+        "phases": {
+            slug: {"prodding": "a-lot" if slug in weak else "some", "notes": PHASE_NOTES[slug]}
+            for slug in PHASE_SLUGS
+        },
+        "recommendation": "no-hire",
+        "level": "mid",
+        "strengths": "Structured the first half well and kept the requirements in view.",
+        "improvements": (
+            "Go deeper on one component before moving on, and name the alerts and rollout "
+            "steps without being asked."
+        ),
+    }
+
+
+# Candidates rate themselves 3 in every phase, a step above where the interviewer put them
+# in their weak ones: the calibration gap the report is there to show.
+REVIEW = {
+    "rating": 5,
+    "comment": "Sharp questions and concrete advice on going deeper.",
+    "would_practise_again": True,
+    "self_assessment": dict.fromkeys(PHASE_SLUGS, 3),
+}

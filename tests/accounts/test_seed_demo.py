@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from accounts.models import CandidateProfile, InterviewerProfile, User, VettingStatus
 from interviews.availability import free_slots
-from interviews.models import WeeklyWindow
+from interviews.feedback import feedback_for_candidate, feedback_status_for, review_status_for
+from interviews.models import Feedback, Session, SessionStatus, WeeklyWindow
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,36 @@ def test_it_adds_no_availability_on_a_second_run() -> None:
     _seed()
 
     assert WeeklyWindow.objects.count() == before
+
+
+def test_it_gives_each_candidate_a_reviewed_session_and_one_awaiting_feedback() -> None:
+    _seed()
+    now = datetime.now(UTC)
+
+    for email in CANDIDATES:
+        past = list(
+            Session.objects.filter(candidate__email=email, end__lt=now)
+            .select_related("feedback", "review")
+            .order_by("start")
+        )
+        assert [feedback_status_for(session=session) for session in past] == [
+            "submitted",
+            "none",
+        ]
+        assert [review_status_for(session=session) for session in past] == ["submitted", "none"]
+        assert all(session.status == SessionStatus.COMPLETED for session in past)
+        assert all(session.question_id is not None for session in past)
+        assert past[0].question_id != past[1].question_id
+        # Revealed at once (both sides submitted): the report is there for the newcomer.
+        view = feedback_for_candidate(session=past[0], user=past[0].candidate, now=now)
+        assert view.visible
+    ratings = InterviewerProfile.objects.filter(review_count__gt=0)
+    assert sum(profile.review_count for profile in ratings) == len(CANDIDATES)
+
+
+def test_it_adds_past_sessions_only_once() -> None:
+    _seed()
+    _seed()
+
+    assert Session.objects.filter(candidate__email__in=CANDIDATES).count() == 2 * len(CANDIDATES)
+    assert Feedback.objects.count() == len(CANDIDATES)

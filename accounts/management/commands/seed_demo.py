@@ -7,11 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, PENDING_EMAIL, STAFF_EMAIL, seed_accounts
-from interviews.demo import seed_availability
+from interviews.demo import seed_availability, seed_past_sessions
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (idempotent): approved interviewers, candidates, staff."
+    help = (
+        "Create the demo accounts (idempotent): approved interviewers with availability, "
+        "candidates with past sessions and feedback, staff."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--interviewers", type=int, default=5)
@@ -21,10 +24,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = seed_accounts(interviewers=interviewers, candidates=candidates)
         with_windows = seed_availability()
+        with_history = seed_past_sessions()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Demo accounts: {result.created} created, {result.existing} already there"
-            f"; weekly availability for {with_windows} interviewers ({seconds:.1f}s)."
+            f"; weekly availability for {with_windows} interviewers"
+            f"; past sessions with feedback for {with_history} candidates ({seconds:.1f}s)."
         )
         self.stdout.write(
             f"Log in with interviewer1@demo.test … interviewer{interviewers}@demo.test, "
