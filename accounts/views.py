@@ -12,6 +12,7 @@ from accounts import vetting
 from accounts.access import signed_in_user
 from accounts.forms import ProfileForm, RejectForm
 from accounts.models import InterviewerProfile
+from interviews import matching
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,11 +31,24 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("profile")
+    interviewer = getattr(user, "interviewer_profile", None)
     ctx = {
         "form": form,
-        "interviewer": getattr(user, "interviewer_profile", None),
+        "interviewer": interviewer,
+        "rating": _rating(interviewer) if interviewer is not None else None,
     }
     return render(request, "accounts/profile.html", ctx, status=400 if form.errors else 200)
+
+
+def _rating(profile: InterviewerProfile) -> dict[str, object]:
+    count = profile.review_count
+    mean = profile.review_stars / count if count else None
+    return {
+        "stars": matching.bayesian_rating(count=count, mean=mean),
+        "text": matching.rating_part(count=count, mean=mean).text,
+        "prior_weight": matching.PRIOR_WEIGHT,
+        "prior_mean": matching.PRIOR_MEAN,
+    }
 
 
 @staff_member_required

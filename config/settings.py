@@ -274,6 +274,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two different choice sets are called `level` (the interviewer's and the level a
+    # candidate showed in feedback); name the second so the schema has no collision.
+    "ENUM_NAME_OVERRIDES": {"FeedbackLevelEnum": "interviews.models.LevelShown.values"},
 }
 
 # --- Celery -----------------------------------------------------------------------------

@@ -355,3 +355,26 @@ def test_it_shows_the_profile_in_a_fixed_number_of_queries(
         response = client.get(PROFILE_URL)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("count", "stars", "shown"),
+    [
+        (0, 0, "4.0★ · no reviews yet"),
+        (1, 5, "4.2★ · 5.0★ from 1 review"),
+        (20, 96, "4.6★ · 4.8★ from 20 reviews"),
+    ],
+)
+def test_it_shows_an_interviewer_their_bayesian_rating(
+    client: Client, count: int, stars: int, shown: str
+) -> None:
+    profile = InterviewerProfileFactory.create(
+        status=VettingStatus.APPROVED, review_count=count, review_stars=stars
+    )
+
+    page = _signed_in(client, profile.user).get(PROFILE_URL).content.decode()
+
+    rating = re.search(r'<p id="interviewer-rating">(.*?)</p>', page, re.S)
+    assert rating is not None
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", rating.group(1))).strip()
+    assert text == f"Your rating: {shown}"
