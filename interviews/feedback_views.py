@@ -521,27 +521,32 @@ def _review_labels(session: Session) -> dict[str, str]:
     }
 
 
+def _review_help(name: str) -> str:
+    slug = name.removeprefix("self-")
+    return PHASE_BY_SLUG[slug].about if slug in PHASE_BY_SLUG else ""
+
+
 def _review_fields(
     session: Session, posted: QueryDict, errors: dict[str, str]
 ) -> list[dict[str, Any]]:
     labels = _review_labels(session)
     scale = [(str(number), f"{number} · {meaning}") for number, meaning in SCORE_MEANINGS.items()]
     fields = [
-        ("interviewer", "rating", RATING_CHOICES, False),
-        ("interviewer", "would_practise_again", [("yes", "Yes"), ("no", "No")], False),
-        *(("self", f"self-{phase.slug}", scale, True) for phase in PHASES),
+        ("interviewer", "rating", RATING_CHOICES),
+        ("interviewer", "would_practise_again", [("yes", "Yes"), ("no", "No")]),
+        *(("self", f"self-{phase.slug}", scale) for phase in PHASES),
     ]
     return [
         {
             "section": section,
             "name": name,
             "label": labels[name],
+            "help": _review_help(name),
             "choices": choices,
-            "stacked": stacked,
             "value": posted.get(name, ""),
             "error": errors.get(name, ""),
         }
-        for section, name, choices, stacked in fields
+        for section, name, choices in fields
     ]
 
 
@@ -624,29 +629,19 @@ class ReportPhase:
     notes: str
 
 
+@dataclass(frozen=True)
+class GapRow:
+    name: str
+    slug: str
+    average: float | None
+    self_score: int | None
+    gap: str
+
+
 def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool) -> dict[str, Any]:
     feedback = state.feedback
     assert feedback is not None  # noqa: S101 - only submitted feedback is reported
-    phases = [
-        ReportPhase(
-            slug=phase.slug,
-            name=phase.name,
-            rows=[
-                ReportRow(
-                    item.criterion.text, item.criterion.skill_area.name, item.score, item.level_text
-                )
-                for item in phase.criteria
-            ],
-            calibration=(
-                interviewer_calibration(average=phase.average, self_score=phase.self_score)
-                if is_interviewer
-                else phase.calibration
-            ),
-            prodding=phase.prodding_label,
-            notes=phase.notes,
-        )
-        for phase in service.report_phases(state=state, review=review)
-    ]
+    phases = service.report_phases(state=state, review=review)
     return {
         "rubric_version": state.rubric.number,
         "submitted_at": state.submitted_at,
@@ -654,8 +649,56 @@ def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool
         "level": feedback.get_level_display(),
         "strengths": state.strengths,
         "improvements": state.improvements,
-        "phases": phases,
+        "gaps": [
+            GapRow(
+                phase.name,
+                phase.slug,
+                phase.average,
+                phase.self_score,
+                gap_words(
+                    average=phase.average,
+                    self_score=phase.self_score,
+                    is_interviewer=is_interviewer,
+                ),
+            )
+            for phase in phases
+        ],
+        "phases": [
+            ReportPhase(
+                slug=phase.slug,
+                name=phase.name,
+                rows=[
+                    ReportRow(
+                        item.criterion.text,
+                        item.criterion.skill_area.name,
+                        item.score,
+                        item.level_text,
+                    )
+                    for item in phase.criteria
+                ],
+                calibration=(
+                    interviewer_calibration(average=phase.average, self_score=phase.self_score)
+                    if is_interviewer
+                    else phase.calibration
+                ),
+                prodding=phase.prodding_label,
+                notes=phase.notes,
+            )
+            for phase in phases
+        ],
     }
+
+
+def gap_words(*, average: float | None, self_score: int | None, is_interviewer: bool) -> str:
+    """The calibration gap in the summary table: a signed number and who scored higher."""
+    if average is None or self_score is None:
+        return "No comparison"
+    gap = round(self_score - average, 1)
+    if gap == 0:
+        return "0: the same"
+    who = "the candidate" if is_interviewer else "you"
+    direction = "higher" if gap > 0 else "lower"
+    return f"{gap:+.1f}: {who} scored {direction}"
 
 
 def interviewer_calibration(*, average: float | None, self_score: int | None) -> str:

@@ -1,14 +1,20 @@
-// The interviewer's feedback form. htmx does the saving (see feedback.html); this file only
-// tells the interviewer what autosave is doing, warns before a page with unsaved changes is
-// left, and moves the focus to the new step's heading when a step swaps in, so keyboard and
-// screen reader users are not left on a button that no longer exists.
+// The interviewer's feedback form. htmx does the saving (see feedback.html); this file
+// tells the interviewer what autosave is doing ("Saved at" only once every change is in),
+// asks before a page with unsaved changes is left, and moves the focus to the new step's
+// heading when a step swaps in, so keyboard and screen reader users are not left on a
+// removed button.
 // Without JavaScript none of this runs and "Save and continue" posts the page normally.
 (function () {
   "use strict";
   const FORM_ID = "feedback-form";
   let edits = 0; // changes made on this page
-  let confirmed = 0; // changes the server has confirmed
+  let confirmed = 0; // changes the server has confirmed saved
   let sent = 0; // the changes the request in flight carries
+  let failed = false; // the last save was refused or did not arrive
+
+  function form() {
+    return document.getElementById(FORM_ID);
+  }
 
   function status(text) {
     const element = document.getElementById("save-status");
@@ -26,9 +32,14 @@
   }
 
   function onEdit(event) {
-    if (inForm(event)) {
-      edits += 1;
+    if (!inForm(event)) {
+      return;
     }
+    // Said once per burst of typing, not per key: the status is a live region.
+    if (edits === confirmed && !failed) {
+      status("Unsaved changes…");
+    }
+    edits += 1;
   }
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
@@ -42,16 +53,22 @@
 
   document.body.addEventListener("htmx:afterRequest", function (event) {
     if (!event.detail.successful) {
+      failed = true;
       status(
         "Not saved: the server could not be reached. Your answers are still on this page " +
           "and are sent again with your next change.",
       );
       return;
     }
-    // The server answers a refused save (another tab, a bad value) with data-saved="false".
+    // The server marks a refused save (another tab, a bad value) with data-saved="false".
     const element = document.getElementById("save-status");
-    if (element && element.dataset.saved === "true") {
+    failed = !(element && element.dataset.saved === "true");
+    if (!failed) {
       confirmed = Math.max(confirmed, sent);
+      if (edits > confirmed) {
+        // Typed while this save was on its way: the next one is coming.
+        status("Unsaved changes…");
+      }
     }
   });
 
@@ -64,16 +81,19 @@
     }
   });
 
+  // Leaving within the autosave's pause, or after a refused save, would lose what is typed
+  // here: the browser asks first.
   window.addEventListener("beforeunload", function (event) {
-    if (edits > confirmed && document.getElementById(FORM_ID)) {
+    if (form() && edits > confirmed) {
       event.preventDefault();
     }
   });
 
-  // A plain "Save and continue" (no htmx) leaves the page on purpose: no warning then.
+  // "Submit feedback" and the no-htmx "Save and continue" leave the page on purpose.
   document.addEventListener("submit", function (event) {
     if (inForm(event)) {
       confirmed = edits;
+      failed = false;
     }
   });
 })();
