@@ -115,6 +115,42 @@ def feedback_visible_to_candidate(
     return review_submitted or now >= feedback_submitted_at + REVEAL_AFTER
 
 
+@dataclass(frozen=True)
+class FeedbackStep:
+    """What a session's feedback needs next, from one side, for the sessions list."""
+
+    text: str
+    link: str  # "feedback", "review", "report" or "" (nothing to open)
+    due_at: datetime | None = None  # the interviewer's deadline, while it matters
+    overdue: bool = False
+
+
+def feedback_step(
+    *,
+    as_interviewer: bool,
+    session_end: datetime,
+    feedback_submitted_at: datetime | None,
+    has_draft: bool,
+    review_submitted: bool,
+    now: datetime,
+) -> FeedbackStep:
+    """The next feedback step for a held session, in words (never colour alone)."""
+    due = feedback_due_at(session_end=session_end)
+    if as_interviewer:
+        if feedback_submitted_at is not None:
+            return FeedbackStep("Feedback submitted", "report")
+        if now > due:
+            return FeedbackStep("Feedback overdue", "feedback", due, overdue=True)
+        return FeedbackStep("Draft saved" if has_draft else "Feedback to write", "feedback", due)
+    if feedback_visible_to_candidate(
+        feedback_submitted_at=feedback_submitted_at, review_submitted=review_submitted, now=now
+    ):
+        return FeedbackStep("Report ready", "report")
+    if not review_submitted:
+        return FeedbackStep("Review your interviewer", "review")
+    return FeedbackStep("Waiting for your interviewer's feedback", "")
+
+
 def calibration_text(*, average: float | None, self_score: int | None) -> str:
     """The calibration gap in words: the interviewer's average beside the candidate's own."""
     if average is None or self_score is None:

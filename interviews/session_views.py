@@ -28,6 +28,7 @@ from config.errors import DomainError
 from interviews import booking
 from interviews.availability import busy_intervals, free_slots
 from interviews.calendar import ics_filename, session_ics
+from interviews.feedback import FeedbackStep, feedback_step
 from interviews.feedback_views import feedback_panel
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
@@ -77,7 +78,10 @@ def sessions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     ctx = {
         "upcoming": upcoming_sessions(user=user, now=now),
-        "past": past_sessions(user=user, now=now)[:50],
+        "past": [
+            (session, _feedback_step(session, user, now))
+            for session in past_sessions(user=user, now=now)[:50]
+        ],
         "late_cancels": late_cancel_count(user=user),
         "blocked_until": (
             booking.booking_blocked_until(candidate=user, now=now) if user.is_candidate else None
@@ -85,6 +89,24 @@ def sessions(request: HttpRequest) -> HttpResponse:
         "now": now,
     }
     return render(request, "interviews/sessions.html", ctx)
+
+
+def _feedback_step(session: Session, user: User, now: datetime) -> FeedbackStep | None:
+    # Only a held session has feedback to give; the list loads feedback and review with it.
+    held = session.status == SessionStatus.COMPLETED or (
+        session.status == SessionStatus.SCHEDULED and session.start <= now
+    )
+    if not held:
+        return None
+    feedback = getattr(session, "feedback", None)
+    return feedback_step(
+        as_interviewer=session.interviewer_id == user.pk,
+        session_end=session.end,
+        feedback_submitted_at=feedback.submitted_at if feedback is not None else None,
+        has_draft=feedback is not None,
+        review_submitted=getattr(session, "review", None) is not None,
+        now=now,
+    )
 
 
 @login_required

@@ -27,6 +27,7 @@ from interviews.feedback import (
     feedback_for_candidate,
     feedback_for_interviewer,
     feedback_status_for,
+    feedback_step,
     feedback_visible_at,
     feedback_visible_to_candidate,
     interviewer_ratings,
@@ -792,3 +793,53 @@ def test_it_keeps_the_profile_totals_equal_to_the_reviews() -> None:
         count, stars = summed.get(user.pk, (0, 0))
         assert ratings[user.pk].count == count
         assert ratings[user.pk].mean == (stars / count if count else None)
+
+
+# --- The next step, for the sessions list ---------------------------------------------------
+
+STEP_END = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("as_interviewer", "submitted", "draft", "reviewed", "after", "text", "link"),
+    [
+        (True, False, False, False, timedelta(hours=1), "Feedback to write", "feedback"),
+        (True, False, True, False, timedelta(hours=23), "Draft saved", "feedback"),
+        (True, False, True, False, timedelta(hours=25), "Feedback overdue", "feedback"),
+        (True, True, True, False, timedelta(hours=25), "Feedback submitted", "report"),
+        (False, False, False, False, timedelta(hours=1), "Review your interviewer", "review"),
+        (
+            False,
+            False,
+            False,
+            True,
+            timedelta(hours=30),
+            "Waiting for your interviewer's feedback",
+            "",
+        ),
+        (False, True, True, False, timedelta(hours=2), "Review your interviewer", "review"),
+        (False, True, True, True, timedelta(hours=2), "Report ready", "report"),
+        # 72 hours after the interviewer submitted, the report opens without the review.
+        (False, True, True, False, timedelta(hours=73), "Report ready", "report"),
+    ],
+)
+def test_it_names_the_next_feedback_step(
+    as_interviewer: bool,
+    submitted: bool,
+    draft: bool,
+    reviewed: bool,
+    after: timedelta,
+    text: str,
+    link: str,
+) -> None:
+    step = feedback_step(
+        as_interviewer=as_interviewer,
+        session_end=STEP_END,
+        feedback_submitted_at=STEP_END if submitted else None,
+        has_draft=draft,
+        review_submitted=reviewed,
+        now=STEP_END + after,
+    )
+
+    assert (step.text, step.link) == (text, link)
+    assert step.overdue == (text == "Feedback overdue")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -13,8 +15,9 @@ from pytest_django import DjangoAssertNumQueries
 
 from accounts.models import User
 from interviews.booking import book_session, cancel_session
+from interviews.feedback import submit_review
 from interviews.models import NoShowParty, Session, SessionStatus
-from tests.factories import SessionFactory
+from tests.factories import SessionFactory, review_body, submitted_feedback
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_frozen")]
@@ -391,3 +394,56 @@ def test_it_shows_the_late_cancel_count_and_the_no_show_block(
     assert "Late cancels" in page and "<strong>1</strong>" in page
     assert 'id="no-show-block"' in page
     assert "13 March 2026" in page  # 14 days from the later no-show, 27 Feb
+
+
+def _past(interviewer: User, candidate: User, *, ended_ago: timedelta) -> Session:
+    end = NOW - ended_ago
+    return SessionFactory.create(
+        interviewer=interviewer,
+        candidate=candidate,
+        start=end - timedelta(hours=1),
+        end=end,
+        status=SessionStatus.COMPLETED,
+    )
+
+
+def _feedback_cell(page: str, session: Session) -> str:
+    row = page.split(f'id="session-{session.pk}"', 1)[1].split("</tr>", 1)[0]
+    cell = row.split('class="feedback-step">', 1)[1].split("</td>", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+
+
+def test_it_lists_what_each_past_session_needs_next_for_the_interviewer(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    overdue = _past(interviewer, candidate, ended_ago=timedelta(days=2))
+    due = _past(interviewer, candidate_user(), ended_ago=timedelta(hours=1))
+    done = _past(interviewer, candidate_user(), ended_ago=timedelta(days=5))
+    submitted_feedback(done)
+
+    with time_machine.travel(NOW, tick=False):
+        page = _as(client, interviewer).get("/sessions/").content.decode()
+
+    assert _feedback_cell(page, overdue).startswith("Feedback overdue was due")
+    assert f'href="/sessions/{overdue.pk}/feedback/"><strong>Feedback overdue' in page
+    assert _feedback_cell(page, due).startswith("Feedback to write due by")
+    assert _feedback_cell(page, done) == "Feedback submitted"
+
+
+def test_it_lists_the_candidates_review_then_the_report(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    waiting = _past(interviewer, candidate, ended_ago=timedelta(days=1))
+    reviewed = _past(interviewer, candidate, ended_ago=timedelta(days=3))
+    revealed = _past(interviewer, candidate, ended_ago=timedelta(days=5))
+    for session in (reviewed, revealed):
+        submit_review(session=session, by=candidate, data=review_body(), now=session.end)
+    submitted_feedback(revealed)
+
+    with time_machine.travel(NOW, tick=False):
+        page = _as(client, candidate).get("/sessions/").content.decode()
+
+    assert _feedback_cell(page, waiting) == "Review your interviewer"
+    assert _feedback_cell(page, reviewed) == "Waiting for your interviewer's feedback"
+    assert _feedback_cell(page, revealed) == "Report ready"
+    assert f'href="/sessions/{revealed.pk}/report/">Report ready' in page
