@@ -59,8 +59,8 @@ def _as(client: Client, user: User) -> Client:
     return client
 
 
-def _url(session: Session, page: str = "feedback") -> str:
-    return f"/sessions/{session.pk}/{page}/"
+def _url(session: Session, path: str = "feedback") -> str:
+    return f"/sessions/{session.pk}/{path}/"
 
 
 def _in_phase(criteria: list[Criterion], phase: str) -> list[Criterion]:
@@ -93,21 +93,21 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "page"), PAGES)
+@pytest.mark.parametrize(("method", "path"), PAGES)
 def test_it_answers_404_for_sessions_that_are_not_yours(
-    client: Client, session: Session, method: str, page: str
+    client: Client, session: Session, method: str, path: str
 ) -> None:
-    response = getattr(_as(client, UserFactory.create()), method)(_url(session, page))
+    response = getattr(_as(client, UserFactory.create()), method)(_url(session, path))
 
     assert response.status_code == 404
     assert not Feedback.objects.exists() and not Review.objects.exists()
 
 
-@pytest.mark.parametrize(("method", "page"), [("get", "feedback"), ("post", "feedback/submit")])
+@pytest.mark.parametrize(("method", "path"), [("get", "feedback"), ("post", "feedback/submit")])
 def test_it_keeps_the_candidate_out_of_the_form(
-    client: Client, session: Session, method: str, page: str
+    client: Client, session: Session, method: str, path: str
 ) -> None:
-    response = getattr(_as(client, session.candidate), method)(_url(session, page))
+    response = getattr(_as(client, session.candidate), method)(_url(session, path))
 
     assert response.status_code == 403
 
@@ -120,9 +120,9 @@ def test_it_keeps_the_interviewer_out_of_the_review(client: Client, session: Ses
     assert not Review.objects.exists()
 
 
-@pytest.mark.parametrize("page", ["feedback", "review", "report"])
-def test_it_sends_strangers_to_log_in(client: Client, session: Session, page: str) -> None:
-    response = client.get(_url(session, page))
+@pytest.mark.parametrize("path", ["feedback", "review", "report"])
+def test_it_sends_strangers_to_log_in(client: Client, session: Session, path: str) -> None:
+    response = client.get(_url(session, path))
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
