@@ -38,6 +38,7 @@ from interviews.models import (
     Session,
     SessionStatus,
 )
+from interviews.rubrics import PHASES
 from interviews.selectors import (
     get_session_for_user,
     late_cancel_count,
@@ -50,15 +51,6 @@ FRESH_SLOTS = 8
 FRESH_SLOT_DAYS = 14
 ALTERNATIVES = 3
 
-# SPEC §2: the interviewer's phases and their minutes in a 60-minute session.
-PHASES = [
-    ("Functional Spec", 10, "Users, use cases, scope, non-functional needs, rough scale."),
-    ("Technical Spec", 15, "Components, data model, APIs, how data flows."),
-    ("Going Deep", 20, "The critical problems specified in depth, with their tradeoffs."),
-    ("Extra Mile: launch", 10, "Testing, deployment, alerts, the on-call document."),
-]
-
-
 @dataclass(frozen=True)
 class Phase:
     name: str
@@ -69,7 +61,12 @@ class Phase:
 def phases_for(length_minutes: int) -> list[Phase]:
     """The phases scaled to the session's length; the 5 minutes left over close the session."""
     scale = length_minutes / DEFAULT_SESSION_MINUTES
-    return [Phase(name, round(minutes * scale), about) for name, minutes, about in PHASES]
+    # Communication has no minutes of its own: it is scored across the whole session.
+    return [
+        Phase(phase.name, round(phase.minutes * scale), phase.about)
+        for phase in PHASES
+        if phase.minutes is not None
+    ]
 
 
 @login_required
