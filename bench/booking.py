@@ -6,9 +6,11 @@ What it does, on loopback only and for a bounded time:
 1. Creates a throwaway database `mockloop_bench` (dropped again at the end), migrates it,
    and seeds approved interviewers free around the clock (weekly capacity 20) and
    candidates with API tokens.
-2. Starts gunicorn (`-w 4 -k gthread --threads 4`, DEBUG off) with `bench.settings_bench`,
-   which adds one bench-only view, `/bench/floor/`: one row inserted in one transaction.
-3. Fires `--clients` threads, each on a keep-alive connection, for `--seconds` at each of:
+2. Starts gunicorn as production does (`gunicorn.conf.py`: 3 sync workers), DEBUG off,
+   with `bench.settings_bench`, which adds one bench-only view, `/bench/floor/`: one row
+   inserted in one transaction.
+3. Fires `--clients` threads, each on its own connection (sync workers close it after
+   every answer, so each request reconnects), for `--seconds` at each of:
    the floor; the "ceiling", `POST /api/v1/sessions/` with an empty body (token check,
    throttle, parsing and the 400 answer: what any booking costs before its own work);
    and real bookings. Every booking asks for a distinct free slot that breaks no rule (at
@@ -216,12 +218,6 @@ def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             "-m",
             "gunicorn",
             "config.wsgi",
-            "-w",
-            "4",
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
