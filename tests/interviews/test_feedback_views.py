@@ -100,6 +100,7 @@ def test_it_answers_404_for_sessions_that_are_not_yours(
     response = getattr(_as(client, UserFactory.create()), method)(_url(session, path))
 
     assert response.status_code == 404
+    assert "belongs to someone else" in response.content.decode()
     assert not Feedback.objects.exists() and not Review.objects.exists()
 
 
@@ -110,6 +111,7 @@ def test_it_keeps_the_candidate_out_of_the_form(
     response = getattr(_as(client, session.candidate), method)(_url(session, path))
 
     assert response.status_code == 403
+    assert "This page is not yours to open" in response.content.decode()
 
 
 def test_it_keeps_the_interviewer_out_of_the_review(client: Client, session: Session) -> None:
