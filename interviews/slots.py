@@ -27,6 +27,10 @@ LEAD_TIME = timedelta(hours=2)
 HORIZON = timedelta(weeks=4)
 DEFAULT_LENGTH = timedelta(minutes=60)
 END_OF_DAY = time(23, 59)
+# Slots are found by walking local wall-clock time, but ranges are UTC: a range ending in
+# the repeated hour of an autumn change holds slots whose wall-clock time is later than its
+# end's. No zone's offset has moved by more than 2 hours in one change, so 3 is enough.
+SCAN_MARGIN = timedelta(hours=3)
 
 
 @dataclass(frozen=True, order=True)
@@ -77,9 +81,15 @@ def generate_slots(
         return []
     tz = ZoneInfo(availability.time_zone)
     busy = _merged(availability.busy)
+    # Only the local times that can start a slot in [earliest, latest) are converted (a
+    # booking checks a one-minute range): the range in wall-clock terms, with a margin.
+    scan = (
+        earliest.astimezone(tz).replace(tzinfo=None) - SCAN_MARGIN,
+        latest.astimezone(tz).replace(tzinfo=None) + SCAN_MARGIN,
+    )
     found: set[Slot] = set()
     for day, window_start, window_end in _local_windows(availability, tz, earliest, latest):
-        for slot in _slots_in_window(day, window_start, window_end, tz, length):
+        for slot in _slots_in_window(day, window_start, window_end, tz, length, scan):
             if earliest <= slot.start < latest and not _overlaps(slot, busy):
                 found.add(slot)
     return sorted(found)
@@ -109,14 +119,23 @@ def _local_windows(
 
 
 def _slots_in_window(
-    day: date, window_start: time, window_end: time, tz: ZoneInfo, length: timedelta
+    day: date,
+    window_start: time,
+    window_end: time,
+    tz: ZoneInfo,
+    length: timedelta,
+    scan: tuple[datetime, datetime],
 ) -> Iterable[Slot]:
     local = datetime.combine(day, time(0)) + _round_up_to_grid(window_start)
     if window_end >= END_OF_DAY:
         window_end_local = datetime.combine(day + timedelta(days=1), time(0))
     else:
         window_end_local = datetime.combine(day, window_end)
-    while local < window_end_local:
+    scan_from, scan_to = scan
+    if local < scan_from:
+        local += -(-(scan_from - local) // GRID) * GRID  # the first grid time in the scan
+    last_start = min(window_end_local, scan_to)
+    while local < last_start:
         start_utc = _to_utc(local, tz)
         if start_utc is not None:
             end_utc = start_utc + length

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from interviews.slots import (
+    END_OF_DAY,
     Availability,
     ExtraWindow,
     Slot,
@@ -330,3 +331,51 @@ def test_it_runs_a_window_ending_at_23_59_to_midnight(start: time, expected: lis
     assert _local_clocks(slots, "Europe/London") == expected
     if slots:
         assert slots[-1].end == _at("Europe/London", TUESDAY + timedelta(days=1), "00:00")
+
+
+@pytest.mark.parametrize(
+    ("zone", "change_day"),
+    [
+        ("Europe/London", date(2027, 3, 28)),
+        ("Europe/London", date(2027, 10, 31)),
+        ("America/New_York", date(2027, 3, 14)),
+        ("America/New_York", date(2027, 11, 7)),
+        ("Australia/Lord_Howe", date(2027, 4, 4)),  # a half-hour change
+        ("Australia/Lord_Howe", date(2027, 10, 3)),
+    ],
+)
+def test_it_finds_the_same_slots_in_a_narrow_range_as_in_a_wide_one(
+    zone: str, change_day: date
+) -> None:
+    # A booking checks one start at a time; the list shows days at once. Both must agree
+    # minute for minute around a daylight-saving change, whatever the session length.
+    availability = Availability(
+        time_zone=zone,
+        weekly=[
+            *_daily(time(0), time(3)),
+            *_daily(time(9, 30), time(12)),
+            *_daily(time(21), END_OF_DAY),
+        ],
+    )
+    begin = datetime.combine(change_day - timedelta(days=1), time(0), tzinfo=UTC)
+    now = begin - timedelta(days=1)
+    for length in (timedelta(minutes=45), timedelta(minutes=90)):
+        wide = generate_slots(
+            availability, start=begin, end=begin + timedelta(days=3), now=now, length=length
+        )
+        assert len(wide) > 20
+        for step in range(3 * 24 * 4):  # every quarter hour, on and off the grid
+            moment = begin + timedelta(minutes=15 * step)
+            narrow = generate_slots(
+                availability,
+                start=moment,
+                end=moment + timedelta(minutes=1),
+                now=now,
+                length=length,
+            )
+            # A range ending at `moment`: its end may fall in the repeated hour.
+            before = generate_slots(availability, start=begin, end=moment, now=now, length=length)
+            assert narrow == [
+                slot for slot in wide if moment <= slot.start < moment + timedelta(minutes=1)
+            ]
+            assert before == [slot for slot in wide if slot.start < moment]
