@@ -73,6 +73,7 @@ def _check_stack(mail_dir: Path) -> None:
     candidate = _logged_in("candidate1@demo.test")
     _expect("Your profile" in _get(candidate, "/profile/"), "a demo candidate reaches the profile")
     _book_first_match(candidate)
+    _read_demo_feedback(candidate)
 
     staff = _logged_in("staff@demo.test")
     queue = _get(staff, "/staff/vetting/")
@@ -95,6 +96,21 @@ def _book_first_match(candidate: urllib.request.OpenerDirector) -> None:
     session = _post(candidate, confirm_path, {}, referer=confirm_path)
     _expect("Mock interview with" in session, "confirming books the session")
     _expect("calendar.ics" in session, "the session page offers the calendar file")
+
+
+def _read_demo_feedback(candidate: urllib.request.OpenerDirector) -> None:
+    """The demo's past sessions: one report open to read, one awaiting the interviewer."""
+    sessions = _get(candidate, "/sessions/")
+    report = re.search(r'href="(/sessions/\d+/report/)">Report ready', sessions)
+    if report is None:
+        raise SystemExit("smoke: the sessions list links no ready feedback report")
+    _expect(
+        "Waiting for your interviewer&#x27;s feedback" in sessions
+        or "Review your interviewer" in sessions,
+        "a second past session awaits the interviewer's feedback",
+    )
+    page = _get(candidate, report.group(1))
+    _expect("Feedback report" in page, "the candidate reads the demo feedback report")
 
 
 def _wait_for_health(timeout: float = 90) -> dict[str, str]:
