@@ -51,6 +51,7 @@ FRESH_SLOTS = 8
 FRESH_SLOT_DAYS = 14
 ALTERNATIVES = 3
 
+
 @dataclass(frozen=True)
 class Phase:
     name: str
