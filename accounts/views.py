@@ -13,6 +13,7 @@ from accounts.access import signed_in_user
 from accounts.forms import ProfileForm, RejectForm
 from accounts.models import InterviewerProfile
 from interviews import matching
+from interviews.feedback import rating_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -41,11 +42,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _rating(profile: InterviewerProfile) -> dict[str, object]:
-    count = profile.review_count
-    mean = profile.review_stars / count if count else None
+    # From the profile already loaded: the same summary `interviewer_ratings` gives.
+    rating = rating_summary(count=profile.review_count, stars=profile.review_stars)
     return {
-        "stars": matching.bayesian_rating(count=count, mean=mean),
-        "text": matching.rating_part(count=count, mean=mean).text,
+        "stars": rating.bayesian,
+        "text": matching.rating_part(count=rating.count, mean=rating.mean).text,
         "prior_weight": matching.PRIOR_WEIGHT,
         "prior_mean": matching.PRIOR_MEAN,
     }

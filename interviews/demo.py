@@ -3,7 +3,6 @@ demo candidate a past session with feedback and review and one awaiting feedback
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN
 from accounts.models import InterviewerProfile, User, VettingStatus
-from interviews.booking import MEETING_ROOM_BASE
+from interviews.booking import meeting_url_for
 from interviews.feedback import submit_feedback, submit_review
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
@@ -85,7 +84,9 @@ def seed_past_sessions(*, now: datetime | None = None) -> int:
         User.objects.filter(
             email__endswith=f"@{DEMO_DOMAIN}",
             interviewer_profile__status=VettingStatus.APPROVED,
-        ).order_by("pk")
+        )
+        .select_related("interviewer_profile")
+        .order_by("pk")
     )
     candidates = list(
         User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", candidate_profile__isnull=False)
@@ -123,7 +124,7 @@ def _past_session(candidate: User, interviewer: User, *, start: datetime) -> Ses
         question_id=pick_question(
             candidate=candidate, weakest_areas=weakest_areas_for(candidate=candidate)
         ),
-        meeting_url=f"{MEETING_ROOM_BASE}demo-{uuid.uuid4().hex[:12]}",
+        meeting_url=meeting_url_for(interviewer),
         created_at=start - timedelta(days=3),
         updated_at=start + timedelta(minutes=DEFAULT_SESSION_MINUTES),
     )

@@ -707,6 +707,12 @@ class RatingSummary:
     bayesian: float  # what matching and profiles use
 
 
+def rating_summary(*, count: int, stars: int) -> RatingSummary:
+    """From an interviewer's running totals (`InterviewerProfile.review_count`, `review_stars`)."""
+    mean = stars / count if count else None
+    return RatingSummary(count=count, mean=mean, bayesian=bayesian_rating(count=count, mean=mean))
+
+
 def interviewer_ratings(*, interviewer_ids: Iterable[int]) -> dict[int, RatingSummary]:
     """Every given interviewer's rating, in one query: no reviews (or no profile) is the prior.
 
@@ -714,20 +720,12 @@ def interviewer_ratings(*, interviewer_ids: Iterable[int]) -> dict[int, RatingSu
     in step with the reviews (the same columns let matching rank by rating in SQL).
     """
     ids = list(interviewer_ids)
-    totals = {
-        user_id: (count, stars)
-        for user_id, count, stars in InterviewerProfile.objects.filter(user_id__in=ids).values_list(
-            "user_id", "review_count", "review_stars"
-        )
-    }
-    summaries = {}
-    for interviewer_id in ids:
-        count, stars = totals.get(interviewer_id, (0, 0))
-        mean = stars / count if count else None
-        summaries[interviewer_id] = RatingSummary(
-            count=count, mean=mean, bayesian=bayesian_rating(count=count, mean=mean)
-        )
-    return summaries
+    rows = InterviewerProfile.objects.filter(user_id__in=ids).values_list(
+        "user_id", "review_count", "review_stars"
+    )
+    found = {user_id: rating_summary(count=count, stars=stars) for user_id, count, stars in rows}
+    unrated = rating_summary(count=0, stars=0)
+    return {interviewer_id: found.get(interviewer_id, unrated) for interviewer_id in ids}
 
 
 # --- Writing ------------------------------------------------------------------------------

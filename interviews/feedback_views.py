@@ -722,7 +722,7 @@ def interviewer_calibration(*, average: float | None, self_score: int | None) ->
 
 def feedback_panel(*, session: Session, user: User, now: datetime) -> dict[str, Any] | None:
     """What the session page says about feedback and the review, with links; None: nothing."""
-    if session.status not in service.HELD or now < session.start:
+    if not service.feedback_is_open(session=session, now=now):
         return None
     if user.pk == session.interviewer_id:
         feedback = service.get_feedback(session=session)

@@ -28,7 +28,7 @@ from config.errors import DomainError
 from interviews import booking
 from interviews.availability import busy_intervals, free_slots
 from interviews.calendar import ics_filename, session_ics
-from interviews.feedback import FeedbackStep, feedback_step
+from interviews.feedback import FeedbackStep, feedback_is_open, feedback_step
 from interviews.feedback_views import feedback_panel
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
@@ -91,10 +91,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 def _feedback_step(session: Session, user: User, now: datetime) -> FeedbackStep | None:
     # Only a held session has feedback to give; the list loads feedback and review with it.
-    held = session.status == SessionStatus.COMPLETED or (
-        session.status == SessionStatus.SCHEDULED and session.start <= now
-    )
-    if not held:
+    if not feedback_is_open(session=session, now=now):
         return None
     feedback = getattr(session, "feedback", None)
     return feedback_step(
