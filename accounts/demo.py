@@ -42,8 +42,20 @@ TIME_ZONES = [
     "America/Sao_Paulo",
     "Asia/Tokyo",
 ]
-FIRST_NAMES = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Donald", "Frances"]
-LAST_NAMES = ["Lovelace", "Hopper", "Torvalds", "Liskov", "Thompson", "Hamilton", "Knuth"]
+FIRST_NAMES = [
+    "Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Donald", "Frances", "Edsger",
+    "Radia", "Dennis", "Shafi", "Leslie", "Katherine", "Tony", "Anita", "Niklaus", "Sophie",
+    "Alan", "Jean", "John", "Adele", "Butler", "Karen", "Guido", "Hedy", "Bjarne", "Mary",
+    "Vint", "Joan", "Whitfield", "Evelyn",
+]  # fmt: skip
+LAST_NAMES = [
+    "Lovelace", "Hopper", "Torvalds", "Liskov", "Thompson", "Hamilton", "Knuth", "Allen",
+    "Dijkstra", "Perlman", "Ritchie", "Goldwasser", "Lamport", "Johnson", "Hoare", "Borg",
+    "Wirth", "Wilson", "Kay", "Sammet", "Backus", "Goldberg", "Lampson", "Jones", "Rossum",
+    "Lamarr", "Stroustrup", "Keller", "Cerf", "Clarke", "Diffie", "Boyd",
+]  # fmt: skip
+PENDING_NAME = "Rosalind Franklin"  # a first name the generated ones never use
+INITIALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @dataclass(frozen=True)
@@ -60,10 +72,22 @@ def candidate_email(number: int) -> str:
     return f"candidate{number}@{DEMO_DOMAIN}"
 
 
-def _name(number: int) -> str:
-    first = FIRST_NAMES[number % len(FIRST_NAMES)]
-    last = LAST_NAMES[(number // len(FIRST_NAMES)) % len(LAST_NAMES)]
-    return f"{first} {last}"
+def _name(kind: str, number: int) -> str:
+    """A distinct name per demo person: interviewer n and candidate n never share one."""
+    if kind == "staff":
+        return "Staff Reviewer"
+    if kind == "pending":
+        return PENDING_NAME if number == 1 else f"{PENDING_NAME} {number}"
+    index = 2 * number + (kind == "candidate")
+    pairs = len(FIRST_NAMES) * len(LAST_NAMES)
+    first = FIRST_NAMES[index % len(FIRST_NAMES)]
+    last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    round_ = index // pairs  # past 1,024 names, a middle initial (and a number past 27,648)
+    if round_ == 0:
+        return f"{first} {last}"
+    initial = INITIALS[(round_ - 1) % len(INITIALS)]
+    extra = (round_ - 1) // len(INITIALS)
+    return f"{first} {initial}. {last}" + (f" {extra + 1}" if extra else "")
 
 
 def seed_accounts(*, interviewers: int, candidates: int) -> SeedResult:
@@ -97,7 +121,7 @@ def _create(
             User(
                 email=email,
                 password=password,
-                display_name="Staff Reviewer" if kind == "staff" else _name(number),
+                display_name=_name(kind, number),
                 time_zone=TIME_ZONES[number % len(TIME_ZONES)],
                 years_experience=_years(kind, number),
                 is_staff=kind == "staff",

@@ -15,6 +15,7 @@ from accounts.models import (
     User,
     VettingStatus,
 )
+from studyplans.planning import refresh_plan
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def save_profile(*, user: User, data: ProfileData) -> User:
         user.save(update_fields=["display_name", "time_zone", "years_experience"])
         if data.candidate is not None:
             _save_candidate(user=user, data=data.candidate)
+            # The plan starts from the focus areas at sign-up and follows their changes.
+            refresh_plan(candidate=user)
         if data.interviewer is not None:
             _save_interviewer(user=user, data=data.interviewer)
     return user

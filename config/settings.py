@@ -133,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "profile"
+LOGIN_REDIRECT_URL = "dashboard"  # staff go on to vetting, people to their role's
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -276,7 +276,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Two different choice sets are called `level` (the interviewer's and the level a
     # candidate showed in feedback); name the second so the schema has no collision.
-    "ENUM_NAME_OVERRIDES": {"FeedbackLevelEnum": "interviews.models.LevelShown.values"},
+    "ENUM_NAME_OVERRIDES": {
+        "FeedbackLevelEnum": "interviews.models.LevelShown.values",
+        "PlanItemStatusEnum": "studyplans.models.ItemStatus.values",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------
@@ -308,6 +311,18 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # Every 5 minutes: remake the plans of candidates whose feedback became visible without
+    # a review (the 72-hour reveal), and of any whose task sent on commit was lost.
+    "apply-revealed-feedback": {
+        "task": "studyplans.tasks.apply_revealed_feedback",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Hourly at :41: add or drop "book your next practice interview" for candidates whose
+    # count of practice interviews in the last 30 days just changed with the clock.
+    "refresh-practice-plans": {
+        "task": "studyplans.tasks.refresh_practice_plans",
+        "schedule": crontab(minute=41),
     },
 }
 

@@ -56,8 +56,9 @@ from interviews.models import (
     Session,
     SessionStatus,
 )
-from interviews.questions import pick_question, weakest_areas_for
+from interviews.questions import pick_question
 from interviews.slots import LEAD_TIME
+from studyplans.selectors import weakest_areas_for
 
 MAX_UPCOMING = 3
 FREE_CANCEL_NOTICE = timedelta(hours=24)

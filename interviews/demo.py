@@ -19,8 +19,9 @@ from interviews.models import (
     SessionStatus,
     WeeklyWindow,
 )
-from interviews.questions import pick_question, weakest_areas_for
+from interviews.questions import pick_question
 from interviews.rubrics import PHASE_SLUGS, current_rubric, rubric_criteria
+from studyplans.selectors import weakest_areas_for
 
 BATCH = 5000
 
@@ -70,8 +71,12 @@ PHASE_NOTES = {
 }
 
 
+FIRST_CANDIDATE_HISTORY = 4  # reviewed sessions for candidate1, so the charts show a trend
+
+
 def seed_past_sessions(*, now: datetime | None = None) -> int:
-    """For each demo candidate without past sessions: one with feedback and review, one awaiting.
+    """For each demo candidate without past sessions: one with feedback and review (four for
+    candidate1, a week apart), and one awaiting feedback.
 
     Returns how many candidates got them. Rows are written through the feedback services,
     so the rubric's rules, the reveal and the interviewers' running ratings all hold.
@@ -98,19 +103,23 @@ def seed_past_sessions(*, now: datetime | None = None) -> int:
     if not interviewers or rubric is None:
         return 0
     criteria = rubric_criteria(rubric)
+    # candidate1's earlier sessions go a week apart, past every other demo session's hour.
+    step = max(timedelta(days=7), timedelta(hours=2 * len(candidates) + 2))
     for number, candidate in enumerate(candidates):
         others = [person for person in interviewers if person.pk != candidate.pk]
-        interviewer = others[number % len(others)]
-        reviewed = _past_session(
-            candidate, interviewer, start=hour - timedelta(days=8, hours=2 * number)
-        )
-        # Held and completed; its feedback is still the interviewer's to write.
-        _past_session(candidate, interviewer, start=hour - timedelta(days=1, hours=2 * number + 1))
+        history = FIRST_CANDIDATE_HISTORY if number == 0 else 1
         weak = WEAK_PHASE_PAIRS[number % len(WEAK_PHASE_PAIRS)]
-        submit_feedback(
-            session=reviewed, by=interviewer, data=_feedback(criteria, weak), now=reviewed.end
-        )
-        submit_review(session=reviewed, by=candidate, data=REVIEW, now=reviewed.end)
+        for earlier in reversed(range(history)):
+            interviewer = others[(number + earlier) % len(others)]
+            start = hour - timedelta(days=8, hours=2 * number) - earlier * step
+            reviewed = _past_session(candidate, interviewer, start=start)
+            progress = history - 1 - earlier  # 0 for the oldest: scores rise over time
+            data = _feedback(criteria, weak, progress=progress)
+            submit_feedback(session=reviewed, by=interviewer, data=data, now=reviewed.end)
+            submit_review(session=reviewed, by=candidate, data=REVIEW, now=reviewed.end)
+        # Held and completed; its feedback is still the interviewer's to write.
+        interviewer = others[number % len(others)]
+        _past_session(candidate, interviewer, start=hour - timedelta(days=1, hours=2 * number + 1))
     return len(candidates)
 
 
@@ -130,18 +139,25 @@ def _past_session(candidate: User, interviewer: User, *, start: datetime) -> Ses
     )
 
 
-def _feedback(criteria: list[Criterion], weak: tuple[str, str]) -> dict[str, Any]:
+def _feedback(
+    criteria: list[Criterion], weak: tuple[str, str], *, progress: int = 0
+) -> dict[str, Any]:
     scores = {}
     for position, criterion in enumerate(criteria):
-        # Weak phases score 2 (one 1 among them); the rest 3, with a 4 now and then.
+        # Weak phases score 2 (a 1 among them at first, a 3 now and then later on); the
+        # rest 3, with a 4 now and then.
         if criterion.phase in weak:
-            scores[str(criterion.pk)] = 1 if position % 5 == 0 else 2
+            low = 1 if progress == 0 and position % 5 == 0 else 2
+            scores[str(criterion.pk)] = 3 if progress >= 2 and position % 3 == 0 else low
         else:
-            scores[str(criterion.pk)] = 4 if position % 4 == 0 else 3
+            scores[str(criterion.pk)] = 4 if (position + progress) % 4 == 0 else 3
     return {
         "scores": scores,
         "phases": {
-            slug: {"prodding": "a-lot" if slug in weak else "some", "notes": PHASE_NOTES[slug]}
+            slug: {
+                "prodding": "a-lot" if slug in weak and progress < 3 else "some",
+                "notes": PHASE_NOTES[slug],
+            }
             for slug in PHASE_SLUGS
         },
         "recommendation": "no-hire",

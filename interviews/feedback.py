@@ -32,9 +32,11 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -72,6 +74,8 @@ from interviews.rubrics import (
     get_rubric,
     rubric_criteria,
 )
+
+logger = logging.getLogger(__name__)
 
 FEEDBACK_DUE_AFTER = timedelta(hours=24)
 REVEAL_AFTER = timedelta(hours=72)
@@ -853,6 +857,23 @@ def _apply_phases(feedback: Feedback, phases: Mapping[str, Mapping[str, str]]) -
         PhaseNote.objects.bulk_create(added)
 
 
+def _remake_plan_on_commit(session_id: int) -> None:
+    # The study plan follows the feedback the candidate can see (SPEC §8); a task, so the
+    # remake never holds this request.
+    transaction.on_commit(partial(_send_remake, session_id))
+
+
+def _send_remake(session_id: int) -> None:
+    # Imported here: studyplans reads this module. A broker that is down must not turn a
+    # saved feedback into an error page: the five-minute sweep applies it anyway.
+    from studyplans.tasks import remake_plan_after_session
+
+    try:
+        remake_plan_after_session.delay(session_id)
+    except Exception:
+        logger.warning("Could not queue the plan remake for session %s", session_id, exc_info=True)
+
+
 def submit_feedback(
     *,
     session: Session,
@@ -894,6 +915,7 @@ def submit_feedback(
         feedback.updated_at = now
         feedback.revision += 1
         feedback.save(update_fields=["status", "submitted_at", "updated_at", "revision"])
+        _remake_plan_on_commit(current.pk)
     return feedback
 
 
@@ -929,6 +951,7 @@ def submit_review(
             InterviewerProfile.objects.filter(user_id=current.interviewer_id).update(
                 review_count=F("review_count") + 1, review_stars=F("review_stars") + given.rating
             )
+            _remake_plan_on_commit(current.pk)
             return review
     except IntegrityError as error:
         # Only a writer that skipped the session lock could get here first.

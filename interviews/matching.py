@@ -47,6 +47,7 @@ from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingS
 from interviews.availability import DATE_MARGIN, date_changes
 from interviews.models import HOLDS_TIME, Session, WeeklyWindow
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
+from studyplans.selectors import weakest_areas_for
 
 # Candidate target levels and interviewer levels on one ladder.
 LEVEL_RANK = {"junior": 0, "mid": 1, "senior": 2, "staff": 3, "principal": 4}
@@ -367,8 +368,7 @@ def find_matches(
     target_level = profile.target_level
     if focus is None:
         focus = list(profile.focus_areas.values_list("slug", flat=True))
-    # Feedback (issue 4) will name the candidate's weakest areas; until then there are none.
-    weakest_areas: list[str] = []
+    weakest_areas = weakest_areas_for(candidate=candidate, now=now, measured_only=True)
     if limit <= 0 or start >= end:
         return []
 

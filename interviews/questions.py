@@ -18,33 +18,13 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from accounts.models import CandidateProfile, SkillArea, User
+from accounts.models import SkillArea, User
 from interviews.models import Question, Session
 
 QUESTIONS = Question._meta.db_table
 QUESTION_AREAS = Question.skill_areas.through._meta.db_table
 SKILL_AREAS = SkillArea._meta.db_table
 SESSIONS = Session._meta.db_table
-FOCUS_AREAS = CandidateProfile.focus_areas.through._meta.db_table
-
-
-def weakest_areas_for(*, candidate: User) -> list[str]:
-    """The candidate's weakest skill areas, as slugs.
-
-    Until interview feedback exists (issue 4) the candidate's own focus areas stand in for
-    the weakest ones; feedback-based weakness scores replace this function's body later.
-    Plain SQL for the same reason as `pick_question`: it runs inside every booking.
-    """
-    if not candidate.is_candidate:
-        return []
-    sql = f"""
-        SELECT a.slug FROM {SKILL_AREAS} a
-        JOIN {FOCUS_AREAS} f ON f.skillarea_id = a.id
-        WHERE f.candidateprofile_id = %s
-    """  # noqa: S608 - table names are constants; values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [candidate.candidate_profile.pk])
-        return [slug for (slug,) in cursor.fetchall()]
 
 
 def pick_question(*, candidate: User, weakest_areas: Sequence[str]) -> int | None:

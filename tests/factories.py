@@ -16,6 +16,7 @@ from accounts.models import (
     VettingStatus,
 )
 from interviews.models import Session
+from studyplans.planning import refresh_plan
 
 PASSWORD = "a-Long-test-pass-42"
 
@@ -61,6 +62,12 @@ class CandidateProfileFactory(DjangoModelFactory[CandidateProfile]):
     def focus_areas(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create:
             self.focus_areas.set(skill_areas(*(extracted or ["caching", "concurrency"])))
+
+    @factory.post_generation
+    def study_plan(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        # As sign-up does (accounts.profiles.save_profile): every candidate has a plan.
+        if create and extracted is not False:
+            refresh_plan(candidate=self.user)
 
 
 class InterviewerProfileFactory(DjangoModelFactory[InterviewerProfile]):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +17,7 @@ from accounts.models import CandidateProfile, InterviewerProfile, User, VettingS
 from interviews.availability import free_slots
 from interviews.feedback import feedback_for_candidate, feedback_status_for, review_status_for
 from interviews.models import Feedback, Session, SessionStatus, WeeklyWindow
+from studyplans.models import AppliedFeedback, StudyPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +119,7 @@ def test_it_adds_only_the_missing_accounts_when_asked_for_more() -> None:
     assert InterviewerProfile.objects.get(user__email="interviewer4@demo.test").is_approved
 
 
-def test_it_lets_a_demo_candidate_log_in_and_see_their_profile(client: Client) -> None:
+def test_it_lands_a_demo_candidate_on_their_dashboard_after_logging_in(client: Client) -> None:
     _seed()
 
     response = client.post(
@@ -125,9 +128,12 @@ def test_it_lets_a_demo_candidate_log_in_and_see_their_profile(client: Client) -
         follow=True,
     )
 
-    assert response.redirect_chain == [(reverse("profile"), 302)]
+    assert response.redirect_chain == [
+        (reverse("dashboard"), 302),
+        (reverse("candidate_dashboard"), 302),
+    ]
     assert response.status_code == 200
-    assert "candidate1@demo.test" in response.content.decode()
+    assert "This week's plan" in response.content.decode()
     assert response.context["user"].email == "candidate1@demo.test"
 
 
@@ -153,7 +159,11 @@ def test_it_adds_no_availability_on_a_second_run() -> None:
     assert WeeklyWindow.objects.count() == before
 
 
-def test_it_gives_each_candidate_a_reviewed_session_and_one_awaiting_feedback() -> None:
+# candidate1 has four reviewed sessions a week apart (the charts show a trend), the others one.
+REVIEWED = {"candidate1@demo.test": 4, "candidate2@demo.test": 1}
+
+
+def test_it_gives_each_candidate_reviewed_sessions_and_one_awaiting_feedback() -> None:
     _seed()
     now = datetime.now(UTC)
 
@@ -163,24 +173,61 @@ def test_it_gives_each_candidate_a_reviewed_session_and_one_awaiting_feedback() 
             .select_related("feedback", "review")
             .order_by("start")
         )
+        reviewed = REVIEWED[email]
         assert [feedback_status_for(session=session) for session in past] == [
-            "submitted",
+            *["submitted"] * reviewed,
             "none",
         ]
-        assert [review_status_for(session=session) for session in past] == ["submitted", "none"]
+        assert [review_status_for(session=session) for session in past] == [
+            *["submitted"] * reviewed,
+            "none",
+        ]
         assert all(session.status == SessionStatus.COMPLETED for session in past)
         assert all(session.question_id is not None for session in past)
-        assert past[0].question_id != past[1].question_id
+        assert len({session.question_id for session in past}) == len(past)
         # Revealed at once (both sides submitted): the report is there for the newcomer.
         view = feedback_for_candidate(session=past[0], user=past[0].candidate, now=now)
         assert view.visible
     ratings = InterviewerProfile.objects.filter(review_count__gt=0)
-    assert sum(profile.review_count for profile in ratings) == len(CANDIDATES)
+    assert sum(profile.review_count for profile in ratings) == sum(REVIEWED.values())
+
+
+def test_it_gives_candidate1_rising_scores_across_a_month() -> None:
+    _seed()
+
+    feedback = list(
+        Feedback.objects.filter(session__candidate__email="candidate1@demo.test")
+        .order_by("session__start")
+        .annotate(total=Sum("scores__score"))
+    )
+    starts = [item.session.start for item in feedback]
+    assert [later - earlier for earlier, later in pairwise(starts)] == [timedelta(days=7)] * 3
+    assert feedback[0].total < feedback[-1].total
+
+
+def test_it_gives_every_demo_candidate_a_plan_made_from_their_feedback() -> None:
+    _seed()
+
+    for email in CANDIDATES:
+        plan = StudyPlan.objects.get(candidate__email=email)
+        assert plan.weakness[0]["source"] == "scores"
+        assert plan.items.filter(kind="resource").count() >= 6
+        assert AppliedFeedback.objects.filter(plan=plan).count() == REVIEWED[email]
+
+
+def test_it_gives_every_demo_person_a_distinct_name() -> None:
+    _seed()
+
+    names = list(User.objects.values_list("display_name", flat=True))
+    assert len(set(names)) == len(names) == len(EVERYONE)
 
 
 def test_it_adds_past_sessions_only_once() -> None:
     _seed()
     _seed()
 
-    assert Session.objects.filter(candidate__email__in=CANDIDATES).count() == 2 * len(CANDIDATES)
-    assert Feedback.objects.count() == len(CANDIDATES)
+    assert Session.objects.filter(candidate__email__in=CANDIDATES).count() == len(CANDIDATES) + sum(
+        REVIEWED.values()
+    )
+    assert Feedback.objects.count() == sum(REVIEWED.values())
+    assert StudyPlan.objects.count() == len(CANDIDATES)

@@ -93,7 +93,7 @@ def test_it_verifies_the_address_on_post_and_logs_the_person_in(
     response = client.post(link)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("profile")
+    assert response["Location"] == reverse("dashboard")
     assert EmailAddress.objects.get(email="ada@example.test").verified
     profile_page = client.get(reverse("profile"))
     assert profile_page.status_code == 200

@@ -42,7 +42,7 @@ def _verify_in_a_new_browser_window(browser: Browser, base: str, *, email: str) 
     context.close()
 
 
-def test_it_signs_up_a_candidate_who_verifies_logs_in_and_sees_the_profile(
+def test_it_signs_up_a_candidate_who_lands_on_first_steps_and_keeps_the_profile(
     page: Page, live_server: Any, browser: Browser
 ) -> None:
     base = live_server.url
@@ -60,6 +60,12 @@ def test_it_signs_up_a_candidate_who_verifies_logs_in_and_sees_the_profile(
     _verify_in_a_new_browser_window(browser, base, email="ada@example.test")
     _log_in(page, base, email="ada@example.test")
 
+    # No session yet: first steps, and a plan already made from the focus area.
+    expect(page.get_by_role("heading", name="Welcome, Ada L")).to_be_visible()
+    expect(page.locator("#first-steps")).to_contain_text("focus: Caching")
+    expect(page.locator("#this-week")).to_contain_text("Caching: one of your focus areas")
+    expect(page.locator("#this-week")).to_contain_text("Book your next practice interview")
+    page.goto(f"{base}/profile/")
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     expect(page.get_by_label("Display name")).to_have_value("Ada L")
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")
@@ -81,6 +87,9 @@ def test_it_shows_an_interviewer_pending_review_until_staff_approve(
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
     _verify_in_a_new_browser_window(browser, base, email="grace@example.test")
     _log_in(page, base, email="grace@example.test")
+    expect(page.get_by_role("heading", name="Interviewing")).to_be_visible()
+    expect(page.locator("#vetting-status")).to_contain_text("pending review")
+    page.goto(f"{base}/profile/")
     expect(page.locator("#vetting-status")).to_contain_text("Pending review")
 
     staff_context = browser.new_context()
@@ -124,6 +133,7 @@ def test_it_shows_a_rejected_interviewer_the_reason(
     staff_context.close()
 
     _log_in(page, base, email="linus@example.test")
+    page.goto(f"{base}/profile/")
     status = page.locator("#vetting-status")
     expect(status).to_contain_text("Rejected")
     expect(status).to_contain_text("Tell us about systems you ran in production.")

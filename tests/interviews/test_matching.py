@@ -435,9 +435,9 @@ def test_it_costs_the_same_queries_whatever_the_bookings(
         giver = matched[number % 3] if number < 6 else busy_interviewer
         book(giver, busy_candidate, start + timedelta(hours=number))
     fresh = User.objects.get(pk=candidate.pk)  # its profile is read inside, as in a request
-    # profile, its focus areas, sessions, one-off windows, pair history, the ranked
-    # interviewers, the matched users and their expertise.
-    with django_assert_num_queries(8):
+    # profile, its focus areas, its plan's weakest areas, sessions, one-off windows, pair
+    # history, the ranked interviewers, the matched users and their expertise.
+    with django_assert_num_queries(9):
         matches = find_matches(candidate=fresh, start=NOW, end=WINDOW_END, now=NOW)
     assert len(matches) == 3
 

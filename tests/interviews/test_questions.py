@@ -9,7 +9,8 @@ from django.apps import apps as django_apps
 
 from accounts.models import SkillArea, User
 from interviews.models import Question, SessionStatus
-from interviews.questions import pick_question, weakest_areas_for
+from interviews.questions import pick_question
+from studyplans.selectors import weakest_areas_for
 from tests.factories import CandidateProfileFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

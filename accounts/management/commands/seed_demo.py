@@ -6,14 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, PENDING_EMAIL, STAFF_EMAIL, seed_accounts
+from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, PENDING_EMAIL, STAFF_EMAIL, seed_accounts
 from interviews.demo import seed_availability, seed_past_sessions
+from studyplans.planning import seed_plans
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (idempotent): approved interviewers with availability, "
-        "candidates with past sessions and feedback, staff."
+        "candidates with past sessions, feedback and a study plan, staff."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -25,11 +26,13 @@ class Command(BaseCommand):
         result = seed_accounts(interviewers=interviewers, candidates=candidates)
         with_windows = seed_availability()
         with_history = seed_past_sessions()
+        plans = seed_plans(emails_ending=f"@{DEMO_DOMAIN}")
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Demo accounts: {result.created} created, {result.existing} already there"
             f"; weekly availability for {with_windows} interviewers"
-            f"; past sessions with feedback for {with_history} candidates ({seconds:.1f}s)."
+            f"; past sessions with feedback for {with_history} candidates"
+            f"; {plans} study plans ({seconds:.1f}s)."
         )
         self.stdout.write(
             f"Log in with interviewer1@demo.test … interviewer{interviewers}@demo.test, "

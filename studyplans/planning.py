@@ -1,0 +1,525 @@
+"""Making and remaking a candidate's study plan (SPEC §8).
+
+`plan_items` is the pure rule; `refresh_plan` loads what it needs, applies it and stores
+the weakness ranking it was made from; `apply_feedback` is the once-per-feedback remake
+that the Celery task runs when a feedback becomes visible to the candidate.
+
+The rule, with the choices the spec leaves open:
+- The plan aims at the `TARGET_AREAS` weakest areas (`studyplans.weakness`). Each gets
+  catalogue resources not yet in the plan (whatever their status there: done stays done)
+  until it has `OPEN_PER_AREA` open items; shorter ones first, so each week starts with a
+  talk or an article and the books follow.
+- Open items are laid out from this week on, about `HOURS_PER_WEEK` a week, round-robin
+  over the areas weakest first, so every week touches the weakest one: an item sits in
+  the week it starts in, and a long book pushes the next item as many weeks later as it
+  takes to read at that pace.
+- Remaking keeps every item the candidate touched (done, in progress, skipped) and drops
+  untouched items whose area is no longer among the weakest.
+- "Book your next practice interview" is in the plan, in this week, while the candidate
+  had fewer than `PRACTICE_GOAL` practice interviews in the last 30 days (held sessions:
+  completed, or scheduled and ended but not yet marked).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import SkillArea, User
+from interviews.feedback import HELD, REVEAL_AFTER
+from interviews.models import CriterionScore, Feedback, FeedbackStatus, PhaseNote, Review, Session
+from interviews.rubrics import PHASE_BY_SLUG, PHASE_SLUGS, current_rubric
+from studyplans.models import (
+    AppliedFeedback,
+    ItemKind,
+    ItemStatus,
+    PlanItem,
+    Resource,
+    StudyPlan,
+)
+from studyplans.weakness import (
+    MAX_INTERVIEWS,
+    AreaWeakness,
+    CriterionResult,
+    InterviewScores,
+    SelfAssessment,
+    rank_areas,
+    reason_for,
+    weakest,
+)
+
+TARGET_AREAS = 3
+OPEN_PER_AREA = 2
+HOURS_PER_WEEK = 5.0
+PRACTICE_GOAL = 2
+PRACTICE_WINDOW = timedelta(days=30)
+
+OPEN = (ItemStatus.TODO, ItemStatus.DOING)
+
+
+# --- The pure rule --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    resource_id: int
+    title: str
+    hours: float
+    skill_areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item as the rule sees it: an existing one (with its id) or one to add (id None)."""
+
+    kind: str
+    status: str
+    week_start: date
+    position: int
+    reason: str
+    resource_id: int | None = None
+    skill_area: str | None = None
+    hours: float = 0.0
+    item_id: int | None = None
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def practice_reason(done: int) -> str:
+    interviews = "practice interview" if done == 1 else "practice interviews"
+    return (
+        f"{done} {interviews} in the last 30 days; "
+        f"the goal is at least {PRACTICE_GOAL} a month to turn reading into practice"
+    )
+
+
+def plan_items(
+    *,
+    weakness: Sequence[AreaWeakness],
+    catalogue: Sequence[CatalogueEntry],
+    existing: Sequence[Item],
+    practice_done: int,
+    this_week: date,
+    area_names: Mapping[str, str],
+    phase_names: Mapping[str, str],
+) -> list[Item]:
+    """The items the plan should hold now; existing items not returned are to be deleted."""
+    targets = weakest(weakness, TARGET_AREAS)
+    reasons = {
+        w.skill_area: reason_for(w, area_names=area_names, phase_names=phase_names)
+        for w in weakness[:TARGET_AREAS]
+    }
+    kept = [item for item in existing if _keeps(item, targets, practice_done)]
+    in_plan = {item.resource_id for item in existing if item.resource_id is not None}
+    added: list[Item] = []
+    for area in targets:
+        open_count = sum(1 for item in kept if item.skill_area == area and item.status in OPEN)
+        for entry in sorted(catalogue, key=lambda e: (e.hours, e.title)):
+            if open_count >= OPEN_PER_AREA:
+                break
+            if area in entry.skill_areas and entry.resource_id not in in_plan:
+                in_plan.add(entry.resource_id)
+                open_count += 1
+                added.append(
+                    Item(
+                        kind=ItemKind.RESOURCE,
+                        status=ItemStatus.TODO,
+                        week_start=this_week,
+                        position=0,
+                        reason=reasons[area],
+                        resource_id=entry.resource_id,
+                        skill_area=area,
+                        hours=entry.hours,
+                    )
+                )
+    items = [
+        replace(item, reason=reasons[item.skill_area])
+        if item.status in OPEN and item.skill_area in reasons
+        else item
+        for item in kept
+    ]
+    if practice_done < PRACTICE_GOAL:
+        items = _with_practice(items, practice_done=practice_done, this_week=this_week)
+    return _scheduled([*items, *added], targets=targets, this_week=this_week)
+
+
+def _keeps(item: Item, targets: Sequence[str], practice_done: int) -> bool:
+    if item.status != ItemStatus.TODO:
+        return True  # touched by the candidate: done, in progress or skipped
+    if item.kind == ItemKind.PRACTICE:
+        return practice_done < PRACTICE_GOAL
+    return item.skill_area in targets
+
+
+def _with_practice(items: list[Item], *, practice_done: int, this_week: date) -> list[Item]:
+    reason = practice_reason(practice_done)
+    for index, item in enumerate(items):
+        if item.kind == ItemKind.PRACTICE and item.status in OPEN:
+            items[index] = replace(item, reason=reason)
+            return items
+    practice = Item(
+        kind=ItemKind.PRACTICE,
+        status=ItemStatus.TODO,
+        week_start=this_week,
+        position=0,
+        reason=reason,
+    )
+    return [practice, *items]
+
+
+def _scheduled(items: list[Item], *, targets: Sequence[str], this_week: date) -> list[Item]:
+    """Open items laid out from this week at about HOURS_PER_WEEK; others keep their week."""
+    area_rank = {area: index for index, area in enumerate(targets)}
+    open_study = [i for i in items if i.status in OPEN and i.kind == ItemKind.RESOURCE]
+    # In progress first, then round-robin over the areas, weakest first; within an area,
+    # the order they already had (new items after the kept ones, shortest first).
+    per_area: dict[str | None, list[Item]] = {}
+    for item in sorted(
+        open_study,
+        key=lambda i: (i.status != ItemStatus.DOING, i.item_id is None, i.position, i.hours),
+    ):
+        per_area.setdefault(item.skill_area, []).append(item)
+    order: list[Item] = []
+    lanes = sorted(per_area, key=lambda a: area_rank.get(a or "", len(area_rank)))
+    while any(per_area[a] for a in lanes):
+        for area in lanes:
+            if per_area[area]:
+                order.append(per_area[area].pop(0))
+    placed: dict[int, Item] = {}
+    week, used = 0, 0.0
+    for position, item in enumerate(order, start=1):
+        placed[id(item)] = replace(
+            item, week_start=this_week + timedelta(weeks=week), position=position
+        )
+        used += item.hours
+        if used >= HOURS_PER_WEEK:
+            full_weeks = math.floor(used / HOURS_PER_WEEK)
+            week += full_weeks
+            used -= full_weeks * HOURS_PER_WEEK
+    result: list[Item] = []
+    for item in items:
+        if id(item) in placed:
+            result.append(placed[id(item)])
+        elif item.kind == ItemKind.PRACTICE and item.status in OPEN:
+            result.append(replace(item, week_start=this_week, position=0))
+        else:
+            result.append(item)
+    return sorted(result, key=lambda i: (i.week_start, i.position, i.item_id or 0))
+
+
+# --- Loading what the rule needs ------------------------------------------------------------
+
+
+def revealed_feedback(*, now: datetime) -> Q:
+    """Submitted feedback the candidate can see: reviewed, or 72 h after the interviewer."""
+    return Q(status=FeedbackStatus.SUBMITTED) & (
+        Q(session__review__isnull=False) | Q(submitted_at__lte=now - REVEAL_AFTER)
+    )
+
+
+def load_interviews(*, candidate: User, now: datetime) -> list[InterviewScores]:
+    """The latest revealed feedback on the candidate, as criterion results: 3 queries."""
+    feedback = list(
+        Feedback.objects.filter(revealed_feedback(now=now), session__candidate=candidate)
+        .order_by("-session__end", "-pk")
+        .values_list("pk", "session__end")[:MAX_INTERVIEWS]
+    )
+    ids = [pk for pk, _ in feedback]
+    prodding = {
+        (feedback_id, phase): value
+        for feedback_id, phase, value in PhaseNote.objects.filter(feedback_id__in=ids).values_list(
+            "feedback_id", "phase", "prodding"
+        )
+    }
+    results: dict[int, list[CriterionResult]] = {pk: [] for pk in ids}
+    for feedback_id, phase, area, score in CriterionScore.objects.filter(
+        feedback_id__in=ids
+    ).values_list("feedback_id", "criterion__phase", "criterion__skill_area__slug", "score"):
+        results[feedback_id].append(
+            CriterionResult(
+                skill_area=area,
+                phase=phase,
+                score=score,
+                prodding=prodding.get((feedback_id, phase), ""),
+            )
+        )
+    return [InterviewScores(ended_at=end, results=tuple(results[pk])) for pk, end in feedback]
+
+
+def load_self_assessments(*, candidate: User) -> list[SelfAssessment]:
+    reviews = Review.objects.filter(session__candidate=candidate).select_related("session")
+    return [
+        SelfAssessment(ended_at=review.session.end, phases=review.self_assessment)
+        for review in reviews.order_by("-session__end", "-pk")[:MAX_INTERVIEWS]
+    ]
+
+
+def current_phase_areas() -> dict[str, list[str]]:
+    rubric = current_rubric()
+    found: dict[str, list[str]] = {}
+    for criterion in rubric.criteria.all() if rubric else ():
+        areas = found.setdefault(criterion.phase, [])
+        if criterion.skill_area.slug not in areas:
+            areas.append(criterion.skill_area.slug)
+    return found
+
+
+def weakness_for(
+    *, candidate: User, now: datetime, area_order: Sequence[str] | None = None
+) -> list[AreaWeakness]:
+    """The candidate's areas, weakest first, from everything they can see today."""
+    if area_order is None:
+        area_order = list(SkillArea.objects.values_list("slug", flat=True))
+    focus: list[str] = []
+    if candidate.is_candidate:
+        focus = list(candidate.candidate_profile.focus_areas.values_list("slug", flat=True))
+    return rank_areas(
+        interviews=load_interviews(candidate=candidate, now=now),
+        self_assessments=load_self_assessments(candidate=candidate),
+        phase_areas=current_phase_areas(),
+        focus_areas=focus,
+        area_order=area_order,
+        phase_order=PHASE_SLUGS,
+    )
+
+
+def practice_done(*, candidate: User, now: datetime) -> int:
+    """Practice interviews held in the last 30 days (completed, or ended and not marked)."""
+    return Session.objects.filter(
+        candidate=candidate, status__in=HELD, end__lte=now, end__gt=now - PRACTICE_WINDOW
+    ).count()
+
+
+def _catalogue() -> list[CatalogueEntry]:
+    resources = Resource.objects.filter(is_active=True).prefetch_related("skill_areas")
+    return [
+        CatalogueEntry(
+            resource_id=resource.pk,
+            title=resource.title,
+            hours=float(resource.hours),
+            skill_areas=tuple(area.slug for area in resource.skill_areas.all()),
+        )
+        for resource in resources
+    ]
+
+
+def _existing(plan: StudyPlan) -> list[Item]:
+    rows = plan.items.select_related("resource", "skill_area")
+    return [
+        Item(
+            kind=row.kind,
+            status=row.status,
+            week_start=row.week_start,
+            position=row.position,
+            reason=row.reason,
+            resource_id=row.resource_id,
+            skill_area=row.skill_area.slug if row.skill_area else None,
+            hours=float(row.resource.hours) if row.resource else 0.0,
+            item_id=row.pk,
+        )
+        for row in rows
+    ]
+
+
+def local_today(user: User, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(user.time_zone)).date()
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _locked_plan(candidate: User, now: datetime) -> StudyPlan:
+    # The row lock serialises two remakes of one plan (a feedback and a review at once).
+    plan, _ = StudyPlan.objects.select_for_update().get_or_create(
+        candidate=candidate,
+        defaults={"starts_on": monday_of(local_today(candidate, now)), "created_at": now},
+    )
+    return plan
+
+
+def refresh_plan(*, candidate: User, now: datetime | None = None) -> StudyPlan:
+    """Make or remake the candidate's plan from what they can see today (idempotent)."""
+    now = now or timezone.now()
+    areas = list(SkillArea.objects.values_list("slug", "name"))
+    with transaction.atomic():
+        plan = _locked_plan(candidate, now)
+        ranking = weakness_for(candidate=candidate, now=now, area_order=[slug for slug, _ in areas])
+        this_week = monday_of(local_today(candidate, now))
+        existing = _existing(plan)
+        wanted = plan_items(
+            weakness=ranking,
+            catalogue=_catalogue(),
+            existing=existing,
+            practice_done=practice_done(candidate=candidate, now=now),
+            this_week=this_week,
+            area_names=dict(areas),
+            phase_names={slug: info.name for slug, info in PHASE_BY_SLUG.items()},
+        )
+        _store(plan, existing=existing, wanted=wanted, area_ids=_area_ids(), now=now)
+        plan.weakness = [w.as_json() for w in ranking]
+        plan.starts_on = this_week
+        plan.updated_at = now
+        plan.save(update_fields=["weakness", "starts_on", "updated_at"])
+    return plan
+
+
+def _area_ids() -> dict[str, int]:
+    return dict(SkillArea.objects.values_list("slug", "pk"))
+
+
+def _store(
+    plan: StudyPlan,
+    *,
+    existing: Sequence[Item],
+    wanted: Sequence[Item],
+    area_ids: Mapping[str, int],
+    now: datetime,
+) -> None:
+    keep = {item.item_id for item in wanted if item.item_id is not None}
+    dropped = [item.item_id for item in existing if item.item_id and item.item_id not in keep]
+    if dropped:
+        PlanItem.objects.filter(pk__in=dropped).delete()
+    before = {item.item_id: item for item in existing}
+    changed = [
+        PlanItem(
+            pk=item.item_id, reason=item.reason, week_start=item.week_start, position=item.position
+        )
+        for item in wanted
+        if item.item_id is not None and item != before[item.item_id]
+    ]
+    if changed:
+        PlanItem.objects.bulk_update(changed, ["reason", "week_start", "position"])
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(
+                plan=plan,
+                kind=item.kind,
+                resource_id=item.resource_id,
+                skill_area_id=area_ids[item.skill_area] if item.skill_area else None,
+                reason=item.reason,
+                status=item.status,
+                week_start=item.week_start,
+                position=item.position,
+                created_at=now,
+            )
+            for item in wanted
+            if item.item_id is None
+        ]
+    )
+
+
+def apply_feedback(*, feedback_id: int, now: datetime | None = None) -> bool:
+    """Remake the plan for one feedback once it is visible to the candidate; once only.
+
+    False when there is nothing to do: the feedback is missing, a draft, still hidden from
+    the candidate (the review or the 72-hour sweep applies it later), or already applied.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        feedback = (
+            Feedback.objects.filter(revealed_feedback(now=now), pk=feedback_id)
+            .select_related("session__candidate")
+            .first()
+        )
+        if feedback is None:
+            return False
+        candidate = feedback.session.candidate
+        plan = _locked_plan(candidate, now)
+        if AppliedFeedback.objects.filter(feedback_id=feedback_id).exists():
+            return False
+        refresh_plan(candidate=candidate, now=now)
+        AppliedFeedback.objects.create(feedback_id=feedback_id, plan=plan, applied_at=now)
+    return True
+
+
+def apply_session(*, session_id: int, now: datetime | None = None) -> bool:
+    """After a feedback or a review on the session: apply the feedback once it is visible;
+    with only the candidate's self-assessment so far, remake the plan from that."""
+    now = now or timezone.now()
+    feedback_id = (
+        Feedback.objects.filter(session_id=session_id).values_list("pk", flat=True).first()
+    )
+    if feedback_id is not None and apply_feedback(feedback_id=feedback_id, now=now):
+        return True
+    session = Session.objects.select_related("candidate").filter(pk=session_id).first()
+    if session is None or not Review.objects.filter(session_id=session_id).exists():
+        return False
+    if feedback_id is not None and AppliedFeedback.objects.filter(feedback_id=feedback_id).exists():
+        return False
+    refresh_plan(candidate=session.candidate, now=now)
+    return True
+
+
+REVEAL_SWEEP_BATCH = 500
+
+
+def apply_revealed_feedback(*, now: datetime | None = None) -> int:
+    """The safety net behind the tasks sent on commit, and the 72-hour reveal: apply every
+    visible feedback not applied yet. Returns how many plans were remade."""
+    now = now or timezone.now()
+    pending = list(
+        Feedback.objects.filter(revealed_feedback(now=now))
+        .exclude(pk__in=AppliedFeedback.objects.values("feedback_id"))
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)[:REVEAL_SWEEP_BATCH]
+    )
+    return sum(apply_feedback(feedback_id=pk, now=now) for pk in pending)
+
+
+PRACTICE_SWEEP_OVERLAP = timedelta(hours=2)
+
+
+def refresh_practice_plans(*, now: datetime | None = None) -> int:
+    """Remake the plans whose practice count moved with the clock since the last hourly run:
+    a session that just ended (one more) or one that just left the 30 days (one less).
+    The windows overlap the last run's by an hour; a remake from the same data is a no-op."""
+    now = now or timezone.now()
+    edge = now - PRACTICE_WINDOW
+    candidate_ids = (
+        Session.objects.filter(status__in=HELD)
+        .filter(
+            Q(end__gt=now - PRACTICE_SWEEP_OVERLAP, end__lte=now)
+            | Q(end__gt=edge - PRACTICE_SWEEP_OVERLAP, end__lte=edge)
+        )
+        .values_list("candidate_id", flat=True)
+        .distinct()
+    )
+    candidates = User.objects.filter(pk__in=candidate_ids, candidate_profile__isnull=False)
+    count = 0
+    for candidate in candidates.select_related("candidate_profile"):
+        refresh_plan(candidate=candidate, now=now)
+        count += 1
+    return count
+
+
+def set_item_status(*, item: PlanItem, status: str, now: datetime | None = None) -> PlanItem:
+    """The candidate checks an item off, starts, skips or reopens it."""
+    if status not in ItemStatus.values:
+        raise ValueError(f"Unknown plan item status: {status!r}")
+    if item.status != status:
+        item.status = status
+        item.status_changed_at = now or timezone.now()
+        item.save(update_fields=["status", "status_changed_at"])
+    return item
+
+
+def seed_plans(*, emails_ending: str, now: datetime | None = None) -> int:
+    """Plans for demo candidates (bulk-created, so sign-up never made theirs): every revealed
+    feedback applied, then a plan for anyone still without one. Returns how many plans."""
+    now = now or timezone.now()
+    apply_revealed_feedback(now=now)
+    missing = User.objects.filter(
+        email__endswith=emails_ending, candidate_profile__isnull=False, study_plan__isnull=True
+    ).select_related("candidate_profile")
+    for candidate in missing:
+        refresh_plan(candidate=candidate, now=now)
+    return StudyPlan.objects.filter(candidate__email__endswith=emails_ending).count()

@@ -1,0 +1,137 @@
+"""The dashboards (where people land after logging in) and the study plan pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
+
+from accounts.access import signed_in_user
+from accounts.models import SkillArea, User
+from interviews.matching_views import DEFAULT_DAYS
+from studyplans import planning
+from studyplans.dashboards import (
+    PHASE_NAMES,
+    candidate_dashboard,
+    interviewer_dashboard,
+)
+from studyplans.models import ItemStatus
+from studyplans.selectors import get_plan_item_for_user, plan_with_items
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class ItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ItemStatus.choices)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The landing page after logging in: staff to the vetting queue, people to their role's
+    dashboard (a candidate's when they hold both: the switch is one click on the page)."""
+    user = signed_in_user(request)
+    if user.is_staff:
+        return redirect("vetting_queue")
+    if user.is_candidate:
+        return redirect("candidate_dashboard")
+    if user.is_interviewer:
+        return redirect("interviewer_dashboard")
+    return redirect("profile")
+
+
+def find_link(user: User, areas: list[str]) -> str:
+    """/find/ for the next two weeks, aimed at these areas."""
+    today = timezone.now().astimezone(ZoneInfo(user.time_zone)).date()
+    query = [("focus", slug) for slug in areas] + [
+        ("start", today.isoformat()),
+        ("end", (today + timedelta(days=DEFAULT_DAYS - 1)).isoformat()),
+    ]
+    return f"{reverse('find_interviewer')}?{urlencode(query)}"
+
+
+@login_required
+def candidate_home(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not user.is_candidate:
+        return redirect("dashboard")
+    board = candidate_dashboard(user=user)
+    names = dict(SkillArea.objects.values_list("slug", "name"))
+    aim = board.weakest or [row.slug for row in board.areas[:3]]
+    ctx = {
+        "board": board,
+        "find_url": find_link(user, aim),
+        "aim_names": [names.get(slug, slug) for slug in aim],
+        "phase_names": list(PHASE_NAMES.values()),
+        "phase_chart": board.phases.chart(),
+        "phase_rows": board.phases.rows(),
+        "area_chart": board.area_chart(),
+        "focus_names": [area.name for area in user.candidate_profile.focus_areas.all()],
+        "status_choices": ItemStatus.choices,
+        "next_url": reverse("candidate_dashboard"),
+    }
+    return render(request, "studyplans/candidate_dashboard.html", ctx)
+
+
+@login_required
+def interviewer_home(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not user.is_interviewer:
+        return redirect("dashboard")
+    ctx = {"board": interviewer_dashboard(user=user)}
+    return render(request, "studyplans/interviewer_dashboard.html", ctx)
+
+
+@login_required
+def plan_page(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not user.is_candidate:
+        return redirect("dashboard")
+    view = plan_with_items(candidate=user, now=timezone.now())
+    ctx = {
+        "view": view,
+        "find_url": find_link(user, view.weakest),
+        "status_choices": ItemStatus.choices,
+        "next_url": reverse("study_plan"),
+    }
+    return render(request, "studyplans/plan.html", ctx)
+
+
+@login_required
+@require_POST
+def update_item(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
+    """Check an item off (or start, skip, reopen it): in place with htmx, else a redirect."""
+    user = signed_in_user(request)
+    item = get_plan_item_for_user(user=user, item_id=item_id)
+    form = ItemStatusForm(request.POST)
+    if form.is_valid():
+        item = planning.set_item_status(item=item, status=form.cleaned_data["status"])
+    ctx = {"item": item, "form": form, "status_choices": ItemStatus.choices}
+    status = 200 if form.is_valid() else 400
+    if request.htmx:
+        ctx["next_url"] = _next_url(request)
+        return render(request, "studyplans/_plan_item.html", ctx, status=status)
+    if not form.is_valid():
+        ctx["next_url"] = _next_url(request)
+        return render(request, "studyplans/item_error.html", ctx, status=status)
+    return redirect(_next_url(request) + f"#item-{item.pk}")
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and wanted.startswith("/"):
+        return wanted
+    return reverse("candidate_dashboard")
