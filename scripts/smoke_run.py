@@ -72,7 +72,13 @@ def _check_stack(mail_dir: Path) -> None:
 
     candidate = _logged_in("candidate1@demo.test")
     _expect("Your profile" in _get(candidate, "/profile/"), "a demo candidate reaches the profile")
+    dashboard = _get(candidate, "/dashboard/")
+    _expect("This week's plan" in dashboard, "a demo candidate lands on this week's plan")
+    _expect("average over your last 4 interviews" in dashboard, "the plan says why, in numbers")
     _book_first_match(candidate)
+    _expect(
+        "Open session" in _get(candidate, "/dashboard/"), "the dashboard shows the booked session"
+    )
     _read_demo_feedback(candidate)
 
     staff = _logged_in("staff@demo.test")

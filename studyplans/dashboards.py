@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from accounts.models import SkillArea, User
 from interviews.availability import free_slots
 from interviews.feedback import (
     HELD,
-    REVEAL_AFTER,
     FeedbackStep,
     RatingSummary,
     feedback_due_at,
@@ -29,7 +28,13 @@ from interviews.models import CriterionScore, FeedbackStatus, Session
 from interviews.rubrics import PHASES
 from interviews.selectors import sessions_of, upcoming_sessions
 from studyplans.models import ItemStatus, PlanItem, StudyPlan
-from studyplans.planning import PRACTICE_GOAL, local_today, monday_of, practice_done
+from studyplans.planning import (
+    PRACTICE_GOAL,
+    local_today,
+    monday_of,
+    practice_done,
+    revealed_feedback,
+)
 from studyplans.selectors import PHASE_NAMES
 from studyplans.weakness import AreaWeakness, weakest
 
@@ -38,14 +43,7 @@ OWED_LOOKBACK = 20
 UPCOMING_SHOWN = 5
 AVAILABILITY_DAYS = 14
 WEAKEST_PHASES = 2
-
-
-def revealed(prefix: str = "", *, now: datetime) -> Q:
-    """Submitted feedback the candidate can see, from a model `prefix` away from Feedback."""
-    return Q(**{f"{prefix}status": FeedbackStatus.SUBMITTED}) & (
-        Q(**{f"{prefix}session__review__isnull": False})
-        | Q(**{f"{prefix}submitted_at__lte": now - REVEAL_AFTER})
-    )
+SOLID = 3.0  # "solid, light prompting": a phase averaging below it is a weak one
 
 
 # --- Candidate ---------------------------------------------------------------------------------
@@ -155,7 +153,7 @@ def _owed(user: User, now: datetime) -> tuple[list[Owed], list[Owed]]:
 
 def _phase_series(user: User, now: datetime) -> PhaseSeries:
     latest = list(
-        Session.objects.filter(revealed("feedback__", now=now), candidate=user).order_by(
+        Session.objects.filter(revealed_feedback("feedback__", now=now), candidate=user).order_by(
             "-end", "-pk"
         )[:CHART_SESSIONS]
     )
@@ -273,7 +271,7 @@ def _briefs(user: User, now: datetime) -> list[Brief]:
     reports: dict[int, int] = {}
     for row in (
         CriterionScore.objects.filter(
-            revealed("feedback__", now=now),
+            revealed_feedback("feedback__", now=now),
             feedback__session__candidate_id__in={s.candidate_id for s in upcoming},
         )
         .values("feedback__session__candidate_id", "criterion__phase")
@@ -298,6 +296,7 @@ def _briefs(user: User, now: datetime) -> list[Brief]:
                 weakest_phases=[
                     (PHASE_NAMES.get(phase, phase), round(value, 1))
                     for phase, value in ranked[:WEAKEST_PHASES]
+                    if value < SOLID
                 ],
                 reports=reports.get(session.candidate_id, 0),
             )

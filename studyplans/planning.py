@@ -219,10 +219,13 @@ def _scheduled(items: list[Item], *, targets: Sequence[str], this_week: date) ->
 # --- Loading what the rule needs ------------------------------------------------------------
 
 
-def revealed_feedback(*, now: datetime) -> Q:
-    """Submitted feedback the candidate can see: reviewed, or 72 h after the interviewer."""
-    return Q(status=FeedbackStatus.SUBMITTED) & (
-        Q(session__review__isnull=False) | Q(submitted_at__lte=now - REVEAL_AFTER)
+def revealed_feedback(prefix: str = "", *, now: datetime) -> Q:
+    """Submitted feedback the candidate can see: reviewed, or 72 h after the interviewer
+    (`interviews.feedback.feedback_visible_to_candidate`, as a filter). `prefix` is the
+    path from the queried model to Feedback, e.g. "feedback__" from CriterionScore."""
+    return Q(**{f"{prefix}status": FeedbackStatus.SUBMITTED}) & (
+        Q(**{f"{prefix}session__review__isnull": False})
+        | Q(**{f"{prefix}submitted_at__lte": now - REVEAL_AFTER})
     )
 
 

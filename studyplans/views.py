@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import SkillArea, User
+from interviews import matching
 from interviews.matching_views import DEFAULT_DAYS
 from studyplans import planning
 from studyplans.dashboards import (
@@ -89,7 +90,11 @@ def interviewer_home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not user.is_interviewer:
         return redirect("dashboard")
-    ctx = {"board": interviewer_dashboard(user=user)}
+    ctx = {
+        "board": interviewer_dashboard(user=user),
+        "prior_mean": matching.PRIOR_MEAN,
+        "prior_weight": matching.PRIOR_WEIGHT,
+    }
     return render(request, "studyplans/interviewer_dashboard.html", ctx)
 
 

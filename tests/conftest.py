@@ -6,16 +6,21 @@ skip with the reason; under CI=true they fail instead, so a green CI means they 
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+from studyplans.models import AppliedFeedback
 from tests.factories import UserFactory
 
 IS_CI = os.environ.get("CI", "").lower() == "true"
@@ -85,6 +90,29 @@ def _fast_password_hashing(settings: Any) -> None:
 def _fresh_cache() -> None:
     # Rate limits (allauth, DRF throttles) count in the cache: each test starts at zero.
     cache.clear()
+
+
+@pytest.fixture
+def seeded_rows(transactional_db: None) -> Iterator[None]:
+    """For transactional tests (live_server, a real Celery worker): they end by emptying
+    every table, the rows that migrations add included (skill areas, the question bank,
+    rubric version 1, the study catalogue); put them back the way those migrations do."""
+    importlib.import_module("accounts.migrations.0002_skill_areas").add_skill_areas(
+        django_apps, None
+    )
+    importlib.import_module("interviews.migrations.0002_questions").add_questions(django_apps, None)
+    importlib.import_module("interviews.migrations.0004_rubric_version_1").add_rubric_version_1(
+        django_apps, None
+    )
+    importlib.import_module("studyplans.migrations.0002_catalogue").add_catalogue(django_apps, None)
+    yield
+    # Submitted feedback is immutable, in the database too; SQLite's flush deletes row by
+    # row and would trip its triggers, so it goes first with the triggers lifted (after
+    # the plans' markers that point at it).
+    AppliedFeedback.objects.all().delete()
+    importlib.import_module("interviews.migrations.0003_feedback").release_submitted_feedback(
+        connection
+    )
 
 
 @pytest.fixture

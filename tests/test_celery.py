@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,12 +17,24 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from celery.worker import WorkController
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from accounts.models import InterviewerProfile
 from accounts.tasks import send_vetting_decision
 from accounts.vetting import approve_interviewer
 from config.celery import app as celery_app
-from tests.factories import InterviewerProfileFactory, StaffFactory
+from interviews.feedback import submit_review
+from interviews.models import SessionStatus
+from studyplans.models import AppliedFeedback, StudyPlan
+from studyplans.tasks import remake_plan_after_session
+from tests.factories import (
+    CandidateProfileFactory,
+    InterviewerProfileFactory,
+    SessionFactory,
+    StaffFactory,
+    review_body,
+    submitted_feedback,
+)
 
 WAIT_SECONDS = 15
 
@@ -119,6 +132,47 @@ def test_it_emails_a_vetting_decision_once_even_when_the_task_comes_again(
     assert _wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
     assert finished_tasks[again.id] is False
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_rows", "worker")
+def test_it_remakes_the_plan_once_for_a_feedback_even_when_the_task_comes_again(
+    finished_tasks: dict[str, Any],
+) -> None:
+    candidate = CandidateProfileFactory(focus_areas=["caching"]).user
+    session = SessionFactory(
+        candidate=candidate,
+        interviewer=InterviewerProfileFactory().user,
+        start=timezone.now() - timedelta(hours=2),
+        status=SessionStatus.COMPLETED,
+    )
+    # Reviewed first, so the feedback is revealed the moment it is submitted.
+    submit_review(session=session, by=candidate, data=review_body(self_score=3))
+
+    # Commits, and only then sends the task to the broker.
+    feedback = submitted_feedback(session, now=timezone.now(), score=2, prodding="a-lot")
+
+    def applied() -> bool:
+        return AppliedFeedback.objects.filter(feedback=feedback).exists()
+
+    assert _wait_for(applied), f"the plan was not remade after {WAIT_SECONDS} s"
+    plan = StudyPlan.objects.get(candidate=candidate)
+    assert plan.weakness[0]["source"] == "scores"
+    assert plan.weakness[0]["value"] == 1.5  # every criterion 2, less 0.5 for a lot of prodding
+    items = list(plan.items.values_list("pk", "resource_id", "reason", "week_start", "status"))
+    assert any("1.5 average over your last interview" in item[2] for item in items)
+
+    # The broker delivers the same task again (a worker died before acknowledging it).
+    again = remake_plan_after_session.delay(session.pk)
+
+    assert _wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
+    assert finished_tasks[again.id] is False
+    plan.refresh_from_db()
+    assert list(plan.items.values_list("pk", "resource_id", "reason", "week_start", "status")) == (
+        items
+    )
+    assert AppliedFeedback.objects.filter(plan=plan).count() == 1
 
 
 def test_it_configures_celery_for_tasks_that_survive_a_dying_worker() -> None:

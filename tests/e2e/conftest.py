@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.core import mail
-from django.db import connection
 from playwright.sync_api import Page, expect
 
 
@@ -35,23 +32,8 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _seeded_rows(transactional_db: None) -> Iterator[None]:
-    # Transactional tests end by emptying every table, the rows that migrations add
-    # included (skill areas, the question bank, rubric version 1); put them back the way
-    # those migrations do.
-    importlib.import_module("accounts.migrations.0002_skill_areas").add_skill_areas(
-        django_apps, None
-    )
-    importlib.import_module("interviews.migrations.0002_questions").add_questions(django_apps, None)
-    importlib.import_module("interviews.migrations.0004_rubric_version_1").add_rubric_version_1(
-        django_apps, None
-    )
-    yield
-    # Submitted feedback is immutable, in the database too; SQLite's flush deletes row by
-    # row and would trip its triggers, so it goes first with the triggers lifted.
-    importlib.import_module("interviews.migrations.0003_feedback").release_submitted_feedback(
-        connection
-    )
+def _seeded(seeded_rows: None) -> None:
+    """Every browser test runs against live_server, so with a flushed database."""
 
 
 @pytest.fixture(autouse=True)
