@@ -5,6 +5,7 @@ import logging
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found, server_error
 
 from config.api import error_body
@@ -47,6 +48,15 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", "Not found."), status=404)
     return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Django refuses some requests before any view runs (a body over the upload limit, a
+    # suspicious header): the API still answers in its own error shape.
+    if request.path.startswith("/api/"):
+        body = error_body("bad_request", "The request could not be read.")
+        return JsonResponse(body, status=400)
+    return default_bad_request(request, exception)
 
 
 def server_failure(request: HttpRequest) -> HttpResponse:

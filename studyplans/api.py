@@ -43,7 +43,12 @@ class PlanItemSerializer(serializers.Serializer):
     resource = ResourceSerializer()
     reason = serializers.CharField()
     status = serializers.ChoiceField(choices=ItemStatus.values)
-    week = serializers.IntegerField(help_text="1 is the plan's first week (this week when made).")
+    week = serializers.IntegerField(
+        help_text=(
+            "1 is the plan's first week (the week it was last remade in); items done under "
+            "an earlier plan keep their own week, numbered 0 or less."
+        )
+    )
     week_start = serializers.DateField(help_text="The Monday of that week, in your time zone.")
 
 

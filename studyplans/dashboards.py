@@ -7,15 +7,17 @@ area chart reads the ranking stored on the plan.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
-from accounts.models import SkillArea, User
+from accounts.models import User
 from interviews.availability import free_slots
+from interviews.booking import week_bounds
 from interviews.feedback import (
     HELD,
     FeedbackStep,
@@ -24,9 +26,9 @@ from interviews.feedback import (
     feedback_step,
     rating_summary,
 )
-from interviews.models import CriterionScore, FeedbackStatus, Session
+from interviews.models import HOLDS_TIME, CriterionScore, FeedbackStatus, Session, SessionStatus
 from interviews.rubrics import PHASES
-from interviews.selectors import sessions_of, upcoming_sessions
+from interviews.selectors import upcoming_sessions
 from studyplans.models import ItemStatus, PlanItem, StudyPlan
 from studyplans.planning import (
     PRACTICE_GOAL,
@@ -35,10 +37,11 @@ from studyplans.planning import (
     practice_done,
     revealed_feedback,
 )
-from studyplans.selectors import PHASE_NAMES
+from studyplans.selectors import PHASE_NAMES, area_names
 from studyplans.weakness import AreaWeakness, weakest
 
 CHART_SESSIONS = 12
+REPORTS_SHOWN_FOR = timedelta(days=14)  # "report ready" stays news for two weeks
 OWED_LOOKBACK = 20
 UPCOMING_SHOWN = 5
 AVAILABILITY_DAYS = 14
@@ -125,13 +128,28 @@ class CandidateDashboard:
         }
 
 
+def _lean(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Only what the dashboard shows of a session: a candidate's page reads many of them,
+    and the full rows with every joined column cost more to build than to fetch."""
+    return sessions.select_related("interviewer", "feedback", "review").only(
+        "start",
+        "end",
+        "status",
+        "meeting_url",
+        "candidate_id",
+        "interviewer__display_name",
+        "interviewer__email",
+        "feedback__submitted_at",
+        "feedback__status",
+        "review__id",
+    )
+
+
 def _owed(user: User, now: datetime) -> tuple[list[Owed], list[Owed]]:
     """Held sessions of the candidate with a step left (review) or a report to read."""
-    recent = (
-        sessions_of(user=user)
-        .filter(candidate=user, status__in=HELD, start__lte=now)
-        .order_by("-start", "-pk")[:OWED_LOOKBACK]
-    )
+    recent = _lean(
+        Session.objects.filter(candidate=user, status__in=HELD, start__lte=now)
+    ).order_by("-start", "-pk")[:OWED_LOOKBACK]
     owed: list[Owed] = []
     reports: list[Owed] = []
     for session in recent:
@@ -146,7 +164,7 @@ def _owed(user: User, now: datetime) -> tuple[list[Owed], list[Owed]]:
         )
         if step.link == "review":
             owed.append(Owed(session, step))
-        elif step.link == "report":
+        elif step.link == "report" and session.end > now - REPORTS_SHOWN_FOR:
             reports.append(Owed(session, step))
     return owed, reports
 
@@ -186,7 +204,11 @@ def _plan(user: User) -> tuple[StudyPlan | None, list[PlanItem]]:
 
 def candidate_dashboard(*, user: User, now: datetime | None = None) -> CandidateDashboard:
     now = now or timezone.now()
-    upcoming = list(upcoming_sessions(user=user, now=now).filter(candidate=user)[:UPCOMING_SHOWN])
+    upcoming = list(
+        _lean(
+            Session.objects.filter(candidate=user, status=SessionStatus.SCHEDULED, end__gt=now)
+        ).order_by("start", "pk")[:UPCOMING_SHOWN]
+    )
     owed, reports = _owed(user, now)
     plan, items = _plan(user)
     week_start = monday_of(local_today(user, now))
@@ -197,7 +219,7 @@ def candidate_dashboard(*, user: User, now: datetime | None = None) -> Candidate
         and (item.status in (ItemStatus.TODO, ItemStatus.DOING) or item.week_start == week_start)
     ]
     ranking = [AreaWeakness.from_json(entry) for entry in plan.weakness] if plan else []
-    names = dict(SkillArea.objects.values_list("slug", "name"))
+    names = area_names()
     chosen = set(weakest(ranking))
     has_history = bool(upcoming) or Session.objects.filter(candidate=user).exists()
     return CandidateDashboard(
@@ -325,16 +347,27 @@ def _feedback_owed(user: User, now: datetime) -> list[FeedbackOwed]:
     return owed
 
 
-def free_hours(*, user: User, now: datetime, days: int = AVAILABILITY_DAYS) -> float:
-    """Bookable time in the next `days`, counting overlapping slots once."""
-    slots = free_slots(interviewer=user, start=now, end=now + timedelta(days=days), now=now)
+def free_hours(
+    *, user: User, now: datetime, weekly_capacity: int, days: int = AVAILABILITY_DAYS
+) -> float:
+    """Bookable time in the next `days`: free slots, counted once where they overlap, cut at
+    the end of the period, and none in a week already at the interviewer's capacity (booking
+    refuses those, in the interviewer's local Monday-to-Monday week)."""
+    until = now + timedelta(days=days)
+    slots = free_slots(interviewer=user, start=now, end=until, now=now)
+    held = Session.objects.filter(
+        HOLDS_TIME, interviewer=user, start__gte=now - timedelta(days=7), start__lt=until
+    ).values_list("start", flat=True)
+    per_week = Counter(week_bounds(start, user.time_zone)[0] for start in held)
     total = timedelta()
-    covered_until: datetime | None = None
+    covered_until = now
     for slot in sorted(slots, key=lambda s: s.start):
-        begin = slot.start if covered_until is None else max(slot.start, covered_until)
-        if slot.end > begin:
-            total += slot.end - begin
-        covered_until = slot.end if covered_until is None else max(covered_until, slot.end)
+        if per_week[week_bounds(slot.start, user.time_zone)[0]] >= weekly_capacity:
+            continue
+        begin, end = max(slot.start, covered_until), min(slot.end, until)
+        if end > begin:
+            total += end - begin
+        covered_until = max(covered_until, slot.end)
     return total.total_seconds() / 3600
 
 
@@ -345,7 +378,7 @@ def interviewer_dashboard(*, user: User, now: datetime | None = None) -> Intervi
         briefs=_briefs(user, now),
         owed=_feedback_owed(user, now),
         rating=rating_summary(count=profile.review_count, stars=profile.review_stars),
-        free_hours=free_hours(user=user, now=now),
+        free_hours=free_hours(user=user, now=now, weekly_capacity=profile.weekly_capacity),
         availability_days=AVAILABILITY_DAYS,
         is_approved=profile.is_approved,
         status_label=profile.get_status_display(),

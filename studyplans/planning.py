@@ -7,8 +7,9 @@ that the Celery task runs when a feedback becomes visible to the candidate.
 The rule, with the choices the spec leaves open:
 - The plan aims at the `TARGET_AREAS` weakest areas (`studyplans.weakness`). Each gets
   catalogue resources not yet in the plan (whatever their status there: done stays done)
-  until it has `OPEN_PER_AREA` open items; shorter ones first, so each week starts with a
-  talk or an article and the books follow.
+  until it has `OPEN_PER_AREA` open items, then more, round-robin from the weakest, until
+  the open items fill `PLAN_WEEKS` weeks at `HOURS_PER_WEEK`; shorter ones first, so each
+  area starts with a talk or an article and the books follow.
 - Open items are laid out from this week on, about `HOURS_PER_WEEK` a week, round-robin
   over the areas weakest first, so every week touches the weakest one: an item sits in
   the week it starts in, and a long book pushes the next item as many weeks later as it
@@ -33,8 +34,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import SkillArea, User
+from config.errors import DomainError
 from interviews.feedback import HELD, REVEAL_AFTER
-from interviews.models import CriterionScore, Feedback, FeedbackStatus, PhaseNote, Review, Session
+from interviews.models import (
+    CriterionScore,
+    Feedback,
+    FeedbackStatus,
+    PhaseNote,
+    Review,
+    Session,
+    SessionStatus,
+)
 from interviews.rubrics import PHASE_BY_SLUG, PHASE_SLUGS, current_rubric
 from studyplans.models import (
     AppliedFeedback,
@@ -58,6 +68,7 @@ from studyplans.weakness import (
 TARGET_AREAS = 3
 OPEN_PER_AREA = 2
 HOURS_PER_WEEK = 5.0
+PLAN_WEEKS = 4  # the plan holds about this many weeks of open reading
 PRACTICE_GOAL = 2
 PRACTICE_WINDOW = timedelta(days=30)
 
@@ -111,52 +122,89 @@ def plan_items(
     this_week: date,
     area_names: Mapping[str, str],
     phase_names: Mapping[str, str],
+    has_upcoming: bool = False,
 ) -> list[Item]:
-    """The items the plan should hold now; existing items not returned are to be deleted."""
+    """The items the plan should hold now; existing items not returned are to be deleted.
+
+    `has_upcoming`: the candidate has a session booked, so "book your next practice
+    interview" is already done whatever the count.
+    """
+    practice_wanted = practice_done < PRACTICE_GOAL and not has_upcoming
     targets = weakest(weakness, TARGET_AREAS)
     reasons = {
         w.skill_area: reason_for(w, area_names=area_names, phase_names=phase_names)
         for w in weakness[:TARGET_AREAS]
     }
-    kept = [item for item in existing if _keeps(item, targets, practice_done)]
-    in_plan = {item.resource_id for item in existing if item.resource_id is not None}
+    kept = [item for item in existing if _keeps(item, targets, practice_wanted)]
+    # Resources already in the plan after this remake (items it drops are free again).
+    in_plan = {item.resource_id for item in kept if item.resource_id is not None}
+    # Unused catalogue entries per area, shortest first: a talk or an article starts each
+    # area, the books follow.
+    choices = {
+        area: [
+            entry
+            for entry in sorted(catalogue, key=lambda e: (e.hours, e.title))
+            if area in entry.skill_areas and entry.resource_id not in in_plan
+        ]
+        for area in targets
+    }
+    open_items = [item for item in kept if item.status in OPEN and item.kind == ItemKind.RESOURCE]
+    open_count = {area: sum(1 for i in open_items if i.skill_area == area) for area in targets}
+    planned_hours = sum(item.hours for item in open_items)
     added: list[Item] = []
-    for area in targets:
-        open_count = sum(1 for item in kept if item.skill_area == area and item.status in OPEN)
-        for entry in sorted(catalogue, key=lambda e: (e.hours, e.title)):
-            if open_count >= OPEN_PER_AREA:
-                break
-            if area in entry.skill_areas and entry.resource_id not in in_plan:
-                in_plan.add(entry.resource_id)
-                open_count += 1
-                added.append(
-                    Item(
-                        kind=ItemKind.RESOURCE,
-                        status=ItemStatus.TODO,
-                        week_start=this_week,
-                        position=0,
-                        reason=reasons[area],
-                        resource_id=entry.resource_id,
-                        skill_area=area,
-                        hours=entry.hours,
-                    )
+
+    def take(area: str) -> bool:
+        nonlocal planned_hours
+        while choices[area]:
+            entry = choices[area].pop(0)
+            if entry.resource_id in in_plan:
+                continue  # taken for a weaker area it also covers
+            in_plan.add(entry.resource_id)
+            open_count[area] += 1
+            planned_hours += entry.hours
+            added.append(
+                Item(
+                    kind=ItemKind.RESOURCE,
+                    status=ItemStatus.TODO,
+                    week_start=this_week,
+                    position=0,
+                    reason=reasons[area],
+                    resource_id=entry.resource_id,
+                    skill_area=area,
+                    hours=entry.hours,
                 )
+            )
+            return True
+        return False
+
+    # Every area gets its minimum; then round-robin, weakest first, until the open items
+    # fill PLAN_WEEKS weeks at the weekly pace (or the catalogue runs out).
+    for area in targets:
+        while open_count[area] < OPEN_PER_AREA and take(area):
+            pass
+    budget = PLAN_WEEKS * HOURS_PER_WEEK
+    growing = True
+    while growing and planned_hours < budget:
+        growing = False
+        for area in targets:
+            if planned_hours < budget and take(area):
+                growing = True
     items = [
         replace(item, reason=reasons[item.skill_area])
         if item.status in OPEN and item.skill_area in reasons
         else item
         for item in kept
     ]
-    if practice_done < PRACTICE_GOAL:
+    if practice_wanted:
         items = _with_practice(items, practice_done=practice_done, this_week=this_week)
     return _scheduled([*items, *added], targets=targets, this_week=this_week)
 
 
-def _keeps(item: Item, targets: Sequence[str], practice_done: int) -> bool:
+def _keeps(item: Item, targets: Sequence[str], practice_wanted: bool) -> bool:
     if item.status != ItemStatus.TODO:
         return True  # touched by the candidate: done, in progress or skipped
     if item.kind == ItemKind.PRACTICE:
-        return practice_done < PRACTICE_GOAL
+        return practice_wanted
     return item.skill_area in targets
 
 
@@ -166,6 +214,8 @@ def _with_practice(items: list[Item], *, practice_done: int, this_week: date) ->
         if item.kind == ItemKind.PRACTICE and item.status in OPEN:
             items[index] = replace(item, reason=reason)
             return items
+        if item.kind == ItemKind.PRACTICE and item.week_start == this_week:
+            return items  # checked off or skipped this week: not asked again until Monday
     practice = Item(
         kind=ItemKind.PRACTICE,
         status=ItemStatus.TODO,
@@ -180,15 +230,19 @@ def _scheduled(items: list[Item], *, targets: Sequence[str], this_week: date) ->
     """Open items laid out from this week at about HOURS_PER_WEEK; others keep their week."""
     area_rank = {area: index for index, area in enumerate(targets)}
     open_study = [i for i in items if i.status in OPEN and i.kind == ItemKind.RESOURCE]
-    # In progress first, then round-robin over the areas, weakest first; within an area,
-    # the order they already had (new items after the kept ones, shortest first).
+    # What the candidate is reading stays first (this week), whatever its area; then the
+    # rest round-robin over the areas, weakest first; within an area, the order they
+    # already had (new items after the kept ones, shortest first).
+    order = sorted(
+        (i for i in open_study if i.status == ItemStatus.DOING),
+        key=lambda i: (area_rank.get(i.skill_area or "", len(area_rank)), i.position),
+    )
     per_area: dict[str | None, list[Item]] = {}
     for item in sorted(
-        open_study,
-        key=lambda i: (i.status != ItemStatus.DOING, i.item_id is None, i.position, i.hours),
+        (i for i in open_study if i.status == ItemStatus.TODO),
+        key=lambda i: (i.item_id is None, i.position, i.hours),
     ):
         per_area.setdefault(item.skill_area, []).append(item)
-    order: list[Item] = []
     lanes = sorted(per_area, key=lambda a: area_rank.get(a or "", len(area_rank)))
     while any(per_area[a] for a in lanes):
         for area in lanes:
@@ -363,6 +417,9 @@ def refresh_plan(*, candidate: User, now: datetime | None = None) -> StudyPlan:
             catalogue=_catalogue(),
             existing=existing,
             practice_done=practice_done(candidate=candidate, now=now),
+            has_upcoming=Session.objects.filter(
+                candidate=candidate, status=SessionStatus.SCHEDULED, start__gt=now
+            ).exists(),
             this_week=this_week,
             area_names=dict(areas),
             phase_names={slug: info.name for slug, info in PHASE_BY_SLUG.items()},
@@ -482,16 +539,20 @@ PRACTICE_SWEEP_OVERLAP = timedelta(hours=2)
 
 
 def refresh_practice_plans(*, now: datetime | None = None) -> int:
-    """Remake the plans whose practice count moved with the clock since the last hourly run:
-    a session that just ended (one more) or one that just left the 30 days (one less).
+    """Remake the plans whose practice item may have changed since the last hourly run: a
+    session that just ended (one more held), one that just left the 30 days (one less), one
+    just booked, cancelled or marked a no-show (the next one is booked, or no longer).
     The windows overlap the last run's by an hour; a remake from the same data is a no-op."""
     now = now or timezone.now()
     edge = now - PRACTICE_WINDOW
+    recently = now - PRACTICE_SWEEP_OVERLAP
     candidate_ids = (
-        Session.objects.filter(status__in=HELD)
-        .filter(
-            Q(end__gt=now - PRACTICE_SWEEP_OVERLAP, end__lte=now)
-            | Q(end__gt=edge - PRACTICE_SWEEP_OVERLAP, end__lte=edge)
+        Session.objects.filter(
+            Q(status__in=HELD, end__gt=recently, end__lte=now)
+            | Q(status__in=HELD, end__gt=edge - PRACTICE_SWEEP_OVERLAP, end__lte=edge)
+            # Booked, cancelled or marked lately: "book your next practice interview" follows.
+            | Q(created_at__gt=recently)
+            | Q(updated_at__gt=recently)
         )
         .values_list("candidate_id", flat=True)
         .distinct()
@@ -505,10 +566,28 @@ def refresh_practice_plans(*, now: datetime | None = None) -> int:
 
 
 def set_item_status(*, item: PlanItem, status: str, now: datetime | None = None) -> PlanItem:
-    """The candidate checks an item off, starts, skips or reopens it."""
+    """The candidate checks an item off, starts, skips or reopens it.
+
+    A plan holds one open "book your next practice interview" at a time (a constraint):
+    reopening a closed one takes the place of a newer untouched one, and is refused while
+    the newer one is in progress.
+    """
     if status not in ItemStatus.values:
         raise ValueError(f"Unknown plan item status: {status!r}")
-    if item.status != status:
+    if item.status == status:
+        return item
+    with transaction.atomic():
+        if item.kind == ItemKind.PRACTICE and status in OPEN and item.status not in OPEN:
+            others = PlanItem.objects.select_for_update().filter(
+                plan_id=item.plan_id, kind=ItemKind.PRACTICE, status__in=OPEN
+            )
+            if any(other.status == ItemStatus.DOING for other in others):
+                raise DomainError(
+                    'Another "book your next practice interview" is in progress; '
+                    "finish or skip that one first.",
+                    code="practice_item_open",
+                )
+            others.delete()
         item.status = status
         item.status_changed_at = now or timezone.now()
         item.save(update_fields=["status", "status_changed_at"])

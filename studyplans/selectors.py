@@ -46,6 +46,10 @@ def weakest_areas_for(
     return weakest(ranking)
 
 
+def area_names() -> dict[str, str]:
+    return dict(SkillArea.objects.values_list("slug", "name"))
+
+
 def get_plan_item_for_user(*, user: User, item_id: int) -> PlanItem:
     """One item of the user's own plan; anyone else's, or none, is a 404 (no existence leak)."""
     item = (
@@ -101,6 +105,6 @@ def plan_with_items(*, candidate: User, now: datetime) -> PlanView:
         plan=plan,
         weeks=[PlanWeek(week, found) for week, found in sorted(weeks.items())],
         ranking=[AreaWeakness.from_json(entry) for entry in plan.weakness] if plan else [],
-        names=dict(SkillArea.objects.values_list("slug", "name")),
+        names=area_names(),
         this_week=today - timedelta(days=today.weekday()),
     )

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
-from accounts.models import SkillArea, User
+from accounts.models import User
+from config.errors import DomainError
 from interviews import matching
 from interviews.matching_views import DEFAULT_DAYS
 from studyplans import planning
@@ -68,7 +69,7 @@ def candidate_home(request: HttpRequest) -> HttpResponse:
     if not user.is_candidate:
         return redirect("dashboard")
     board = candidate_dashboard(user=user)
-    names = dict(SkillArea.objects.values_list("slug", "name"))
+    names = {row.slug: row.name for row in board.areas}
     aim = board.weakest or [row.slug for row in board.areas[:3]]
     ctx = {
         "board": board,
@@ -81,6 +82,7 @@ def candidate_home(request: HttpRequest) -> HttpResponse:
         "focus_names": [area.name for area in user.candidate_profile.focus_areas.all()],
         "status_choices": ItemStatus.choices,
         "next_url": reverse("candidate_dashboard"),
+        "now": timezone.now(),
     }
     return render(request, "studyplans/candidate_dashboard.html", ctx)
 
@@ -94,6 +96,7 @@ def interviewer_home(request: HttpRequest) -> HttpResponse:
         "board": interviewer_dashboard(user=user),
         "prior_mean": matching.PRIOR_MEAN,
         "prior_weight": matching.PRIOR_WEIGHT,
+        "now": timezone.now(),
     }
     return render(request, "studyplans/interviewer_dashboard.html", ctx)
 
@@ -121,16 +124,20 @@ def update_item(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     item = get_plan_item_for_user(user=user, item_id=item_id)
     form = ItemStatusForm(request.POST)
     if form.is_valid():
-        item = planning.set_item_status(item=item, status=form.cleaned_data["status"])
-    ctx = {"item": item, "form": form, "status_choices": ItemStatus.choices}
-    status = 200 if form.is_valid() else 400
+        try:
+            item = planning.set_item_status(item=item, status=form.cleaned_data["status"])
+        except DomainError as error:
+            form.add_error("status", error.message)
+            item.refresh_from_db()
+    next_url = _next_url(request)
+    ctx = {"item": item, "form": form, "status_choices": ItemStatus.choices, "next_url": next_url}
     if request.htmx:
-        ctx["next_url"] = _next_url(request)
-        return render(request, "studyplans/_plan_item.html", ctx, status=status)
-    if not form.is_valid():
-        ctx["next_url"] = _next_url(request)
-        return render(request, "studyplans/item_error.html", ctx, status=status)
-    return redirect(_next_url(request) + f"#item-{item.pk}")
+        # htmx swaps only 2xx answers: a refusal comes back as the item with its error
+        # (role="alert") so the person sees why nothing changed.
+        return render(request, "studyplans/_plan_item.html", ctx)
+    if form.errors:
+        return render(request, "studyplans/item_error.html", ctx, status=400)
+    return redirect(f"{next_url}#item-{item.pk}")
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -213,11 +213,18 @@ def weakest(ranking: Sequence[AreaWeakness], count: int = WEAKEST_COUNT) -> list
     return [weakness.skill_area for weakness in ranking[:count]]
 
 
+def _in_sentence(name: str) -> str:
+    """ "Concurrency" reads "concurrency" mid-sentence; "API design" keeps its acronym."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def reason_for(
     weakness: AreaWeakness, *, area_names: Mapping[str, str], phase_names: Mapping[str, str]
 ) -> str:
     """Why the plan aims at this area, in the candidate's own numbers."""
-    area = area_names.get(weakness.skill_area, weakness.skill_area).lower()
+    area = _in_sentence(area_names.get(weakness.skill_area, weakness.skill_area))
     phases = ", ".join(phase_names.get(p, p) for p in weakness.phases)
     if weakness.source == "scores":
         count = weakness.interviews
@@ -235,4 +242,4 @@ def reason_for(
             f"{phases}, {area}: you scored yourself {weakness.value:.1f}; "
             "no interviewer has scored it yet"
         )
-    return f"{area.capitalize()}: one of your focus areas, not scored in an interview yet"
+    return f"{area[:1].upper()}{area[1:]}: one of your focus areas, not scored in an interview yet"
