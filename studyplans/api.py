@@ -20,9 +20,8 @@ from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
 from studyplans import planning
-from studyplans.models import ItemKind, ItemStatus, PlanItem, ResourceKind, StudyPlan
-from studyplans.selectors import get_plan_item_for_user
-from studyplans.weakness import AreaWeakness
+from studyplans.models import ItemKind, ItemStatus, PlanItem, ResourceKind
+from studyplans.selectors import get_plan_item_for_user, plan_with_items
 
 PRACTICE_TITLE = "Book your next practice interview"
 
@@ -129,18 +128,19 @@ class StudyPlanView(APIView):
     def get(self, request: Request) -> Response:
         user = _candidate(request)
         now = timezone.now()
-        plan = StudyPlan.objects.filter(candidate=user).first()
-        items = list(plan.items.select_related("resource", "skill_area")) if plan else []
-        ranking = [AreaWeakness.from_json(entry) for entry in plan.weakness] if plan else []
+        view = plan_with_items(candidate=user, now=now)
+        plan = view.plan
         return Response(
             {
                 "items": [
                     item_data(item, starts_on=plan.starts_on, request=request)
-                    for item in items
-                    if plan is not None
-                ],
-                "weakness": {entry.skill_area: entry.value for entry in ranking},
-                "weakest": [entry.skill_area for entry in ranking[: planning.TARGET_AREAS]],
+                    for week in view.weeks
+                    for item in week.items
+                ]
+                if plan is not None
+                else [],
+                "weakness": {entry.skill_area: entry.value for entry in view.ranking},
+                "weakest": view.weakest,
                 "areas": [
                     {
                         "skill_area": entry.skill_area,
@@ -148,7 +148,7 @@ class StudyPlanView(APIView):
                         "source": entry.source,
                         "interviews": entry.interviews,
                     }
-                    for entry in ranking
+                    for entry in view.ranking
                 ],
                 "practice": {
                     "done_last_30_days": planning.practice_done(candidate=user, now=now),

@@ -77,24 +77,23 @@ class PlanView:
     plan: StudyPlan | None
     weeks: list[PlanWeek]
     ranking: list[AreaWeakness]
-    names: dict[str, str]
     this_week: date
 
     @property
     def weakest(self) -> list[str]:
         return weakest(self.ranking)
 
-    @property
-    def targeted(self) -> list[tuple[AreaWeakness, str]]:
-        """The targeted areas with the reason each is in the plan."""
+    def reasons(self) -> list[str]:
+        """Why each targeted area is in the plan, weakest first."""
+        names = area_names()
         return [
-            (entry, reason_for(entry, area_names=self.names, phase_names=PHASE_NAMES))
+            reason_for(entry, area_names=names, phase_names=PHASE_NAMES)
             for entry in self.ranking[:WEAKEST_COUNT]
         ]
 
 
 def plan_with_items(*, candidate: User, now: datetime) -> PlanView:
-    """The whole plan, week by week, in 3 queries."""
+    """The whole plan, week by week, in 2 queries."""
     plan = StudyPlan.objects.filter(candidate=candidate).first()
     items = list(plan.items.select_related("resource", "skill_area")) if plan else []
     weeks: dict[date, list[PlanItem]] = {}
@@ -105,6 +104,5 @@ def plan_with_items(*, candidate: User, now: datetime) -> PlanView:
         plan=plan,
         weeks=[PlanWeek(week, found) for week, found in sorted(weeks.items())],
         ranking=[AreaWeakness.from_json(entry) for entry in plan.weakness] if plan else [],
-        names=area_names(),
         this_week=today - timedelta(days=today.weekday()),
     )

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
 from interviews import matching
+from interviews.availability_views import HtmxHttpRequest
 from interviews.matching_views import DEFAULT_DAYS
 from studyplans import planning
 from studyplans.dashboards import (
@@ -29,10 +29,6 @@ from studyplans.dashboards import (
 )
 from studyplans.models import ItemStatus
 from studyplans.selectors import get_plan_item_for_user, plan_with_items
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 class ItemStatusForm(forms.Form):
@@ -109,6 +105,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     view = plan_with_items(candidate=user, now=timezone.now())
     ctx = {
         "view": view,
+        "reasons": view.reasons(),
         "find_url": find_link(user, view.weakest),
         "status_choices": ItemStatus.choices,
         "next_url": reverse("study_plan"),
