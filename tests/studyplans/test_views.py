@@ -339,7 +339,7 @@ def test_it_links_to_find_an_interviewer_for_the_focus_areas_and_two_weeks(
     last_day = (date.fromisoformat(first_day) + timedelta(days=13)).isoformat()
     assert url.path == "/find/"
     assert query == {"focus": ["caching", "concurrency"], "start": [first_day], "end": [last_day]}
-    assert "Find an interviewer for caching, concurrency" in page
+    assert "Find an interviewer for Caching, Concurrency" in page
     assert found.status_code == 200
     body = found.content.decode()
     assert f'value="{first_day}"' in body and f'value="{last_day}"' in body
