@@ -15,7 +15,12 @@ from pytest_django import DjangoAssertNumQueries
 from accounts.models import User
 from accounts.profiles import CandidateData, ProfileData, save_profile
 from interviews.booking import book_session
-from interviews.feedback import save_feedback_draft, submit_feedback, submit_review
+from interviews.feedback import (
+    feedback_visible_to_candidate,
+    save_feedback_draft,
+    submit_feedback,
+    submit_review,
+)
 from interviews.models import Feedback, Question, Review, Session, SessionStatus
 from interviews.rubrics import get_current_rubric, rubric_criteria
 from studyplans.models import (
@@ -42,6 +47,7 @@ from studyplans.planning import (
     practice_reason,
     refresh_plan,
     refresh_practice_plans,
+    revealed_feedback,
     seed_plans,
     set_item_status,
 )
@@ -1106,3 +1112,25 @@ def test_booking_picks_the_question_aimed_at_the_plans_weakest_areas() -> None:
         now=END + timedelta(hours=1),
     )
     assert later.question_id == questions["deep"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reviewed", [True, False])
+@pytest.mark.parametrize("hours_since_submit", [1, 71, 72, 73])
+def test_the_reveal_filter_agrees_with_the_reveal_rule(
+    reviewed: bool, hours_since_submit: int
+) -> None:
+    candidate = make_candidate("caching")
+    session = held(candidate, START)
+    if reviewed:
+        submit_review(session=session, by=candidate, data=review_body(), now=session.end)
+    feedback = submit_feedback(
+        session=session, by=session.interviewer, data=feedback_body(), now=session.end
+    )
+    now = session.end + timedelta(hours=hours_since_submit)
+
+    by_filter = Feedback.objects.filter(revealed_feedback(now=now), pk=feedback.pk).exists()
+
+    assert by_filter == feedback_visible_to_candidate(
+        feedback_submitted_at=feedback.submitted_at, review_submitted=reviewed, now=now
+    )
