@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "interviews",
     "studyplans",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,12 @@ CELERY_BEAT_SCHEDULE = {
     "apply-revealed-feedback": {
         "task": "studyplans.tasks.apply_revealed_feedback",
         "schedule": crontab(minute="*/5"),
+    },
+    # Every minute: send the notifications that are due (the outbox is the schedule; tasks
+    # sent on commit only make the urgent ones faster).
+    "dispatch-due-notifications": {
+        "task": "notifications.tasks.dispatch_due_notifications",
+        "schedule": crontab(),
     },
     # Hourly at :41: add or drop "book your next practice interview" for candidates whose
     # count of practice interviews in the last 30 days just changed with the clock.

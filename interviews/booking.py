@@ -58,6 +58,8 @@ from interviews.models import (
 )
 from interviews.questions import pick_question
 from interviews.slots import LEAD_TIME
+from notifications.models import Kind
+from notifications.outbox import notify, schedule_session, session_key, void_pending
 from studyplans.selectors import weakest_areas_for
 
 MAX_UPCOMING = 3
@@ -395,7 +397,7 @@ def _book_locked(
             candidate=candidate, weakest_areas=weakest_areas_for(candidate=candidate)
         )
         meeting_url = meeting_url_for(interviewer)
-    return Session.objects.create(
+    session = Session.objects.create(
         interviewer=interviewer,
         candidate=candidate,
         start=start,
@@ -408,6 +410,12 @@ def _book_locked(
         created_at=now,
         updated_at=now,
     )
+    if replaces is None:
+        # In the booking's transaction: a booking that rolls back leaves no email behind.
+        schedule_session(
+            session=session, now=now, tell=(candidate, interviewer), kind=Kind.BOOKING_CONFIRMED
+        )
+    return session
 
 
 def _slot_taken() -> DomainError:
@@ -426,7 +434,20 @@ def cancel_session(*, session: Session, by: User, now: datetime | None = None) -
         current = _lock_session(session, by)
         _require_before_start(current, now, "cancel")
         _cancel(current, by=by, now=now)
+        void_pending(session=current, note="The session was cancelled.")
+        notify(
+            kind=Kind.SESSION_CANCELLED,
+            recipients=[_other_side(current, by)],
+            key=session_key(current),
+            due_at=now,
+            session=current,
+            now=now,
+        )
     return current
+
+
+def _other_side(session: Session, by: User) -> User:
+    return session.candidate if by.pk == session.interviewer_id else session.interviewer
 
 
 def reschedule_session(
@@ -458,6 +479,13 @@ def reschedule_session(
                 now=now,
                 replaces=current,
                 calendar_uid=calendar_uid,
+            )
+            void_pending(session=current, note="The session was moved.")
+            schedule_session(
+                session=replacement,
+                now=now,
+                tell=[_other_side(current, by)],
+                kind=Kind.SESSION_MOVED,
             )
     except IntegrityError as error:
         raise _slot_taken() from error

@@ -128,7 +128,11 @@ def book(request: HttpRequest) -> HttpResponse:
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
-            messages.success(request, "Booked. Both of you can see the session here.")
+            messages.success(
+                request,
+                f"Booked. A confirmation with the calendar file is on its way to you and to "
+                f"{interviewer.name}; reminders follow 24 hours and 1 hour before.",
+            )
             return redirect("session_detail", session_id=session.pk)
     elif not _offered(interviewer=interviewer, start=start, length=length, now=now):
         error = "This slot is no longer available."
@@ -225,7 +229,11 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     else:
         note = " It counts as a late cancel." if cancelled.late_cancel else ""
         other = _other(session, user).name
-        messages.success(request, f"The session is cancelled; {other} is told.{note}")
+        messages.success(
+            request,
+            f"The session is cancelled; a cancellation email with the calendar update is on "
+            f"its way to {other}, and the reminders are called off.{note}",
+        )
     return redirect("session_detail", session_id=session.pk)
 
 
@@ -243,7 +251,12 @@ def reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
         return _render_session(
             request, user=user, session=session, reschedule=True, error=_text(refusal)
         )
-    messages.success(request, "The session is moved; the other side is told.")
+    other = _other(session, user).name
+    messages.success(
+        request,
+        f"The session is moved; an email with the new time and the calendar update is on its "
+        f"way to {other}, and the reminders follow the new time.",
+    )
     return redirect("session_detail", session_id=replacement.pk)
 
 

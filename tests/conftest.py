@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from studyplans.models import AppliedFeedback
+from tests.celery_support import finished_tasks, private_queue, worker  # noqa: F401 - fixtures
 from tests.factories import UserFactory
 
 IS_CI = os.environ.get("CI", "").lower() == "true"

@@ -6,16 +6,10 @@ connection) and Django's test outbox.
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from celery.worker import WorkController
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
@@ -27,6 +21,7 @@ from interviews.feedback import submit_review
 from interviews.models import SessionStatus
 from studyplans.models import AppliedFeedback, StudyPlan
 from studyplans.tasks import remake_plan_after_session
+from tests.celery_support import WAIT_SECONDS, wait_for
 from tests.factories import (
     CandidateProfileFactory,
     InterviewerProfileFactory,
@@ -35,72 +30,6 @@ from tests.factories import (
     review_body,
     submitted_feedback,
 )
-
-WAIT_SECONDS = 15
-
-
-def _wait_for(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
-@pytest.fixture
-def private_queue() -> Iterator[str]:
-    # Tasks go to a queue of this test's own: the shared broker may hold other runs' tasks
-    # (another checkout, a `make run` worker), which must neither reach this worker nor
-    # take this test's tasks.
-    name = f"mockloop-test-{uuid.uuid4().hex}"
-    conf = celery_app.conf
-    default_queue = conf.task_default_queue
-    consumed_before = list(celery_app.amqp.queues.consume_from)
-    conf.task_default_queue = name
-    try:
-        yield name
-    finally:
-        conf.task_default_queue = default_queue
-        celery_app.amqp.queues.select(consumed_before)
-        # A channel deletes only the bindings it knows, so it declares the queue first.
-        with celery_app.connection_for_write() as connection:
-            queue = celery_app.amqp.queues[name](connection.default_channel)
-            queue.declare()
-            queue.delete()
-
-
-@pytest.fixture
-def worker(private_queue: str) -> Iterator[WorkController]:
-    conf = celery_app.conf
-    assert conf.task_always_eager is False
-    # The worker would otherwise take over the root logger for the rest of the session.
-    hijack_root_logger = conf.worker_hijack_root_logger
-    conf.worker_hijack_root_logger = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            perform_ping_check=False,
-            shutdown_timeout=10,
-            queues=[private_queue],
-        ) as started:
-            yield started
-    finally:
-        conf.worker_hijack_root_logger = hijack_root_logger
-
-
-@pytest.fixture
-def finished_tasks() -> Iterator[dict[str, Any]]:
-    """What each task the worker ran returned, by task id."""
-    finished: dict[str, Any] = {}
-
-    def record(task_id: str, retval: Any, **kwargs: Any) -> None:
-        finished[task_id] = retval
-
-    task_postrun.connect(record, weak=False)
-    yield finished
-    task_postrun.disconnect(record)
 
 
 @pytest.mark.redis
@@ -119,7 +48,7 @@ def test_it_emails_a_vetting_decision_once_even_when_the_task_comes_again(
         profile.refresh_from_db()
         return len(mailoutbox) == 1 and profile.decision_notified_at is not None
 
-    assert _wait_for(notified), f"no vetting email after {WAIT_SECONDS} s"
+    assert wait_for(notified), f"no vetting email after {WAIT_SECONDS} s"
     assert profile.decision_notified_at == profile.decided_at
     email = mailoutbox[0]
     assert email.to == ["ivy@example.test"]
@@ -129,7 +58,7 @@ def test_it_emails_a_vetting_decision_once_even_when_the_task_comes_again(
     # The broker delivers the same task again (a worker died before acknowledging it).
     again = send_vetting_decision.delay(profile.pk, profile.decided_at.isoformat())
 
-    assert _wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
+    assert wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
     assert finished_tasks[again.id] is False
     assert len(mailoutbox) == 1
 
@@ -156,7 +85,7 @@ def test_it_remakes_the_plan_once_for_a_feedback_even_when_the_task_comes_again(
     def applied() -> bool:
         return AppliedFeedback.objects.filter(feedback=feedback).exists()
 
-    assert _wait_for(applied), f"the plan was not remade after {WAIT_SECONDS} s"
+    assert wait_for(applied), f"the plan was not remade after {WAIT_SECONDS} s"
     plan = StudyPlan.objects.get(candidate=candidate)
     assert plan.weakness[0]["source"] == "scores"
     assert plan.weakness[0]["value"] == 1.5  # every criterion 2, less 0.5 for a lot of prodding
@@ -166,7 +95,7 @@ def test_it_remakes_the_plan_once_for_a_feedback_even_when_the_task_comes_again(
     # The broker delivers the same task again (a worker died before acknowledging it).
     again = remake_plan_after_session.delay(session.pk)
 
-    assert _wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
+    assert wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
     assert finished_tasks[again.id] is False
     plan.refresh_from_db()
     assert list(plan.items.values_list("pk", "resource_id", "reason", "week_start", "status")) == (

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import VettingStatus
 from interviews.models import Session, WeeklyWindow
+from notifications.dispatch import dispatch_due
 from tests.e2e.conftest import log_in
 from tests.factories import (
     PASSWORD,
@@ -75,7 +77,23 @@ def test_it_books_a_match_in_two_clicks_and_shows_it_to_both_sides(
     page.get_by_role("button", name="Confirm booking").click()  # click 2: confirm
 
     expect(page.get_by_role("heading", name="Mock interview with Iris Interviewer")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text(
+        "A confirmation with the calendar file is on its way to you and to Iris Interviewer"
+    )
     session = Session.objects.get(candidate=candidate, interviewer=interviewer)
+    # No worker runs beside the browser tests: the minute beat's dispatch, run here.
+    assert dispatch_due() == 2
+    confirmations = {email.to[0]: email for email in mail.outbox if "Booked" in email.subject}
+    assert sorted(confirmations) == sorted([candidate.email, interviewer.email])
+    for person in (candidate, interviewer):
+        email = confirmations[person.email]
+        (filename, content, mimetype) = email.attachments[0]
+        assert filename == f"mockloop-session-{session.pk}.ics"
+        assert mimetype.startswith("text/calendar")
+        attached = next(iter(icalendar.Calendar.from_ical(content).walk("VEVENT")))
+        assert attached.decoded("DTSTART") == session.start
+        zone = ZoneInfo(person.time_zone)
+        assert f"{session.start.astimezone(zone):%H:%M} ({person.time_zone})" in email.body
     local_start = session.start.astimezone(ZoneInfo(CANDIDATE_ZONE))
     when = page.locator("#session-time")
     expect(when).to_contain_text(CANDIDATE_ZONE)

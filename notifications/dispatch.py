@@ -1,0 +1,109 @@
+"""Sending what is due, exactly once per row (SPEC §9).
+
+Each row is claimed in its own transaction with `SELECT ... FOR UPDATE SKIP LOCKED`, sent
+while the lock is held, and marked sent before the commit releases it. So two dispatchers
+(two beats, the beat and a task sent on commit, a redelivered task) never take the same
+row: the second skips it while it is locked and finds it sent afterwards. A worker that
+dies mid-send rolls its transaction back and the row is due again: it is never lost. The
+one window left, a mail server that took the message just before the worker died, resends
+under the same Message-ID. SQLite has no row locks; its transactions take the database's
+write lock at BEGIN (settings: IMMEDIATE), which serialises dispatchers the same way.
+
+"Due" is decided with the application's clock (`now` passed in), never the database's.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from interviews.models import SessionStatus
+from notifications.emails import build_message
+from notifications.models import Kind, Notification, State
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# After the 1st, 2nd, ... failed try; the last failure marks the row failed for staff.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+MAX_ATTEMPTS = len(BACKOFF) + 1
+REMINDER_KINDS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
+
+
+def dispatch_due(
+    *, now: datetime | None = None, key: str | None = None, kind: str | None = None
+) -> int:
+    """Send due rows (only those of `key` and `kind` when given); returns how many were sent."""
+    sent = 0
+    for _ in range(BATCH):
+        outcome = _send_one(now=now or timezone.now(), key=key, kind=kind)
+        if outcome is None:
+            break
+        sent += outcome
+    return sent
+
+
+def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | None:
+    """One row: True sent, False skipped or failed, None when nothing is due."""
+    with transaction.atomic():
+        due = Notification.objects.filter(state=State.PENDING, due_at__lte=now).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+        if key is not None:
+            due = due.filter(key=key, kind=kind)
+        row = (
+            due.select_for_update(skip_locked=True, of=("self",))
+            .select_related(
+                "recipient",
+                "session__candidate",
+                "session__interviewer",
+                "session__rescheduled_from",
+            )
+            .order_by("due_at", "pk")
+            .first()
+        )
+        if row is None:
+            return None
+        reason = why_not(row, now=now)
+        if reason:
+            row.state, row.note = State.SKIPPED, reason
+            row.save(update_fields=["state", "note"])
+            return False
+        row.attempts += 1
+        try:
+            build_message(row).send()
+        except Exception as error:  # the mail server refused or timed out: retry later
+            logger.warning("Sending notification %s failed", row.pk, exc_info=True)
+            row.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state = State.FAILED
+            else:
+                row.next_attempt_at = now + BACKOFF[row.attempts - 1]
+            row.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+            return False
+        row.state, row.sent_at = State.SENT, now
+        row.save(update_fields=["state", "sent_at", "attempts"])
+        return True
+
+
+def why_not(row: Notification, *, now: datetime) -> str:
+    """The sender's last look at the session: a reason to skip the row, or ""."""
+    session = row.session
+    if session is None or row.kind not in REMINDER_KINDS | {Kind.BOOKING_CONFIRMED}:
+        return ""
+    if session.status == SessionStatus.CANCELLED:
+        return "The session was cancelled."
+    if row.kind in REMINDER_KINDS and now >= session.start:
+        return "The session had started."
+    return ""
+
+
+def retry_now(*, ids: list[int], now: datetime | None = None) -> int:
+    """Staff put failed rows back in the queue (admin action)."""
+    return Notification.objects.filter(pk__in=ids, state=State.FAILED).update(
+        state=State.PENDING, next_attempt_at=now or timezone.now(), attempts=0
+    )
