@@ -46,6 +46,7 @@ from interviews.selectors import (
     upcoming_sessions,
 )
 from interviews.slots import Slot
+from notifications.selectors import notifications_for_session
 
 FRESH_SLOTS = 8
 FRESH_SLOT_DAYS = 14
@@ -196,6 +197,7 @@ def _render_session(
         "show_alternatives": False,
         "find_url": "/find/",
         "feedback": feedback_panel(session=session, user=user, now=now),
+        "notifications": list(notifications_for_session(session=session)),
     }
     cancelled_by_interviewer = (
         session.status == SessionStatus.CANCELLED
