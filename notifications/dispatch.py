@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from interviews.models import SessionStatus
+from interviews.models import Session, SessionStatus
 from notifications.emails import build_message
 from notifications.models import Kind, Notification, State
 
@@ -55,19 +55,20 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
         )
         if key is not None:
             due = due.filter(key=key, kind=kind)
-        row = (
-            due.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "recipient",
-                "session__candidate",
-                "session__interviewer",
-                "session__rescheduled_from",
-            )
+        # Lock the next row alone (the partial index on (due_at, id) finds it at once),
+        # then read what the email needs: locking through the joins would make the
+        # database join and sort every due row to hand over one.
+        claimed = (
+            due.select_for_update(skip_locked=True)
             .order_by("due_at", "pk")
+            .values_list("pk", flat=True)
             .first()
         )
-        if row is None:
+        if claimed is None:
             return None
+        row = Notification.objects.select_related(
+            "recipient", "session__candidate", "session__interviewer", "session__rescheduled_from"
+        ).get(pk=claimed)
         reason = why_not(row, now=now)
         if reason:
             row.state, row.note = State.SKIPPED, reason
@@ -96,9 +97,14 @@ def why_not(row: Notification, *, now: datetime) -> str:
     if session is None or row.kind not in REMINDER_KINDS | {Kind.BOOKING_CONFIRMED}:
         return ""
     if session.status == SessionStatus.CANCELLED:
-        return "The session was cancelled."
+        moved = Session.objects.filter(rescheduled_from=session).exists()
+        return "The session was moved." if moved else "The session was cancelled."
     if row.kind in REMINDER_KINDS and now >= session.start:
         return "The session had started."
+    if row.kind in REMINDER_KINDS and now - row.due_at > (session.start - row.due_at) / 2:
+        # Sending was held up (a backlog, the beat down): half the notice is gone, and the
+        # next reminder, or the session itself, is close.
+        return "Its moment passed while sending was held up."
     return ""
 
 

@@ -52,7 +52,9 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
         "ends": f"{session.end.astimezone(ZoneInfo(recipient.time_zone)):%H:%M}",
         "previous_when": local_time(previous.start, recipient.time_zone) if previous else "",
         "hours_before": 24 if row.kind == Kind.REMINDER_24H else 1,
+        "minutes": int((session.end - session.start).total_seconds() // 60),
         "session_url": absolute(reverse("session_detail", args=[session.pk])),
+        "find_url": absolute(reverse("find_interviewer")),
         "cancelled_by_other": session.cancelled_by_id == other.pk,
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,8 +38,12 @@ def session_key(session: Session) -> str:
 
 
 def reminder_due(*, start: datetime, before: timedelta) -> datetime:
-    """When a reminder `before` the start is due: elapsed time, see the module's docstring."""
-    return start - before
+    """When a reminder `before` the start is due: elapsed time, see the module's docstring.
+
+    In UTC: subtracting from a zoned datetime would move the wall clock instead, an hour
+    off across a daylight-saving change.
+    """
+    return start.astimezone(UTC) - before
 
 
 def notify(
