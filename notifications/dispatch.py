@@ -67,7 +67,7 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
         if claimed is None:
             return None
         row = Notification.objects.select_related(
-            "recipient", "session__candidate", "session__interviewer", "session__rescheduled_from"
+            "recipient", "session__candidate", "session__interviewer"
         ).get(pk=claimed)
         reason = why_not(row, now=now)
         if reason:
