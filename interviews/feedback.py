@@ -857,6 +857,20 @@ def _apply_phases(feedback: Feedback, phases: Mapping[str, Mapping[str, str]]) -
         PhaseNote.objects.bulk_create(added)
 
 
+def _tell_candidate_when_visible(
+    session: Session, *, feedback_submitted_at: datetime, now: datetime
+) -> None:
+    # Imported here: notifications render sessions' emails from this module's rules.
+    from notifications.outbox import feedback_available
+
+    review_at = Review.objects.filter(session=session).values_list("created_at", flat=True)
+    visible_at = feedback_visible_at(
+        feedback_submitted_at=feedback_submitted_at, review_submitted_at=review_at.first()
+    )
+    assert visible_at is not None  # noqa: S101 - the feedback is submitted
+    feedback_available(session=session, visible_at=max(visible_at, now), now=now)
+
+
 def _remake_plan_on_commit(session_id: int) -> None:
     # The study plan follows the feedback the candidate can see (SPEC §8); a task, so the
     # remake never holds this request.
@@ -915,6 +929,7 @@ def submit_feedback(
         feedback.updated_at = now
         feedback.revision += 1
         feedback.save(update_fields=["status", "submitted_at", "updated_at", "revision"])
+        _tell_candidate_when_visible(current, feedback_submitted_at=now, now=now)
         _remake_plan_on_commit(current.pk)
     return feedback
 
@@ -951,6 +966,13 @@ def submit_review(
             InterviewerProfile.objects.filter(user_id=current.interviewer_id).update(
                 review_count=F("review_count") + 1, review_stars=F("review_stars") + given.rating
             )
+            submitted = (
+                Feedback.objects.filter(session=current, status=FeedbackStatus.SUBMITTED)
+                .values_list("submitted_at", flat=True)
+                .first()
+            )
+            if submitted is not None:
+                _tell_candidate_when_visible(current, feedback_submitted_at=submitted, now=now)
             _remake_plan_on_commit(current.pk)
             return review
     except IntegrityError as error:

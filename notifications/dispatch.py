@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from interviews.models import Session, SessionStatus
+from interviews.models import Feedback, FeedbackStatus, Review, Session, SessionStatus
 from notifications.emails import build_message
 from notifications.models import Kind, Notification, State
 
@@ -32,6 +32,9 @@ BATCH = 500
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 REMINDER_KINDS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
+# A nudge about a past session that could not go out for two days is news no more.
+STALE_AFTER = timedelta(days=2)
+HELD_UP = "Its moment passed while sending was held up."
 
 
 def dispatch_due(
@@ -94,17 +97,32 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
 def why_not(row: Notification, *, now: datetime) -> str:
     """The sender's last look at the session: a reason to skip the row, or ""."""
     session = row.session
-    if session is None or row.kind not in REMINDER_KINDS | {Kind.BOOKING_CONFIRMED}:
+    if session is None or row.kind in (Kind.SESSION_CANCELLED, Kind.SESSION_MOVED):
         return ""
     if session.status == SessionStatus.CANCELLED:
         moved = Session.objects.filter(rescheduled_from=session).exists()
         return "The session was moved." if moved else "The session was cancelled."
-    if row.kind in REMINDER_KINDS and now >= session.start:
-        return "The session had started."
-    if row.kind in REMINDER_KINDS and now - row.due_at > (session.start - row.due_at) / 2:
-        # Sending was held up (a backlog, the beat down): half the notice is gone, and the
-        # next reminder, or the session itself, is close.
-        return "Its moment passed while sending was held up."
+    if row.kind in REMINDER_KINDS:
+        if now >= session.start:
+            return "The session had started."
+        if now - row.due_at > (session.start - row.due_at) / 2:
+            # Sending was held up (a backlog, the beat down): half the notice is gone, and
+            # the next reminder, or the session itself, is close.
+            return HELD_UP
+        return ""
+    if row.kind == Kind.BOOKING_CONFIRMED:
+        return ""
+    # After the session: feedback, review and report nudges.
+    if now - row.due_at > STALE_AFTER:
+        return HELD_UP
+    if session.status == SessionStatus.NO_SHOW:
+        return "The session did not take place."
+    feedback_kinds = (Kind.FEEDBACK_DUE, Kind.FEEDBACK_OVERDUE)
+    submitted = Feedback.objects.filter(session=session, status=FeedbackStatus.SUBMITTED)
+    if row.kind in feedback_kinds and submitted.exists():
+        return "The feedback was already submitted."
+    if row.kind == Kind.RATE_INTERVIEWER and Review.objects.filter(session=session).exists():
+        return "The review was already given."
     return ""
 
 

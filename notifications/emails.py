@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from interviews.calendar import ics_filename, session_ics
+from interviews.feedback import feedback_due_at
 from interviews.models import Session
 from notifications.models import Kind, Notification
 
@@ -25,6 +26,10 @@ TEMPLATES = {
     Kind.REMINDER_1H: "session-reminder",
     Kind.SESSION_CANCELLED: "session-cancelled",
     Kind.SESSION_MOVED: "session-moved",
+    Kind.FEEDBACK_DUE: "feedback-due",
+    Kind.FEEDBACK_OVERDUE: "feedback-due",
+    Kind.RATE_INTERVIEWER: "rate-interviewer",
+    Kind.FEEDBACK_AVAILABLE: "feedback-available",
 }
 
 
@@ -55,6 +60,11 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
         "minutes": int((session.end - session.start).total_seconds() // 60),
         "session_url": absolute(reverse("session_detail", args=[session.pk])),
         "find_url": absolute(reverse("find_interviewer")),
+        "feedback_url": absolute(reverse("feedback_form", args=[session.pk])),
+        "review_url": absolute(reverse("review_session", args=[session.pk])),
+        "report_url": absolute(reverse("feedback_report", args=[session.pk])),
+        "overdue": row.kind == Kind.FEEDBACK_OVERDUE,
+        "feedback_due": local_time(feedback_due_at(session_end=session.end), recipient.time_zone),
         "cancelled_by_other": session.cancelled_by_id == other.pk,
     }
 

@@ -12,6 +12,10 @@ class Kind(models.TextChoices):
     REMINDER_1H = "reminder-1h", "Reminder 1 hour before"
     SESSION_CANCELLED = "session-cancelled", "Cancellation"
     SESSION_MOVED = "session-moved", "Reschedule"
+    FEEDBACK_DUE = "feedback-due", "Feedback due"
+    FEEDBACK_OVERDUE = "feedback-overdue", "Feedback still missing after 24 hours"
+    RATE_INTERVIEWER = "rate-interviewer", "Rate your interviewer"
+    FEEDBACK_AVAILABLE = "feedback-available", "Feedback available"
 
 
 class State(models.TextChoices):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from interviews.feedback import feedback_due_at
 from interviews.models import Session
 from notifications.models import Kind, Notification, State
 
@@ -108,17 +109,67 @@ def schedule_session(*, session: Session, now: datetime, tell: Iterable[User], k
             )
             for person in (session.candidate, session.interviewer)
         ]
+    # After the end: the interviewer's feedback (due, then still missing a day later) and
+    # the candidate's review. The sender skips them if the session was not held or the
+    # thing asked for is already done.
+    rows += [
+        Notification(
+            key=key,
+            kind=Kind.FEEDBACK_DUE,
+            recipient=session.interviewer,
+            session=session,
+            due_at=session.end,
+        ),
+        Notification(
+            key=key,
+            kind=Kind.FEEDBACK_OVERDUE,
+            recipient=session.interviewer,
+            session=session,
+            # Feedback is due 24 hours after the end (SPEC §7): the second nudge comes then.
+            due_at=feedback_due_at(session_end=session.end),
+        ),
+        Notification(
+            key=key,
+            kind=Kind.RATE_INTERVIEWER,
+            recipient=session.candidate,
+            session=session,
+            due_at=session.end,
+        ),
+    ]
     for row in rows:
         row.created_at = now
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     _dispatch_on_commit(key=key, kind=kind)
 
 
+def feedback_available(*, session: Session, visible_at: datetime, now: datetime) -> None:
+    """The candidate is told when the reveal opens: at `visible_at`, or sooner if a later
+    call (the review that reveals it at once) brings it forward. Never twice."""
+    notify(
+        kind=Kind.FEEDBACK_AVAILABLE,
+        recipients=[session.candidate],
+        key=session_key(session),
+        due_at=visible_at,
+        session=session,
+        now=now,
+    )
+    Notification.objects.filter(
+        key=session_key(session),
+        kind=Kind.FEEDBACK_AVAILABLE,
+        recipient=session.candidate,
+        state=State.PENDING,
+        due_at__gt=visible_at,
+    ).update(due_at=visible_at)
+
+
 def void_pending(*, session: Session, note: str) -> int:
-    """A cancelled or moved session: its reminders still due are never sent."""
-    return Notification.objects.filter(
-        session=session, state=State.PENDING, kind__in=[kind for kind, _ in REMINDERS]
-    ).update(state=State.VOID, note=note)
+    """A cancelled or moved session: what is still due about it is never sent (the
+    cancellation or move itself excepted)."""
+    return (
+        Notification.objects.filter(session=session, state=State.PENDING)
+        .exclude(kind__in=[Kind.SESSION_CANCELLED, Kind.SESSION_MOVED])
+        .update(state=State.VOID, note=note)
+    )
 
 
 def _dispatch_on_commit(*, key: str, kind: str) -> None:

@@ -358,16 +358,33 @@ def test_it_writes_a_confirmation_now_and_two_reminders_for_both_people(booked: 
 
     rows = Notification.objects.filter(session=booked)
 
+    end = START + timedelta(hours=1)
     assert sorted(
         (row.kind, row.recipient_id, row.due_at, row.state, row.note, row.key) for row in rows
     ) == sorted(
-        (kind, person.pk, due, State.PENDING, "", f"session:{booked.pk}")
-        for kind, due in (
-            (Kind.BOOKING_CONFIRMED, NOW),
-            (Kind.REMINDER_24H, START - timedelta(hours=24)),
-            (Kind.REMINDER_1H, START - timedelta(hours=1)),
-        )
-        for person in (candidate, interviewer)
+        [
+            (kind, person.pk, due, State.PENDING, "", f"session:{booked.pk}")
+            for kind, due in (
+                (Kind.BOOKING_CONFIRMED, NOW),
+                (Kind.REMINDER_24H, START - timedelta(hours=24)),
+                (Kind.REMINDER_1H, START - timedelta(hours=1)),
+            )
+            for person in (candidate, interviewer)
+        ]
+        + [
+            # After the end: the interviewer's feedback, due then and still missing a day
+            # later; the candidate's review.
+            (Kind.FEEDBACK_DUE, interviewer.pk, end, State.PENDING, "", f"session:{booked.pk}"),
+            (
+                Kind.FEEDBACK_OVERDUE,
+                interviewer.pk,
+                end + timedelta(hours=24),
+                State.PENDING,
+                "",
+                f"session:{booked.pk}",
+            ),
+            (Kind.RATE_INTERVIEWER, candidate.pk, end, State.PENDING, "", f"session:{booked.pk}"),
+        ]
     )
     assert {row.created_at for row in rows} == {NOW}
     assert {row.attempts for row in rows} == {0}
@@ -395,7 +412,7 @@ def test_it_leaves_no_notification_when_the_booking_rolls_back(
         transaction.atomic(),
     ):
         session = _book()
-        assert Notification.objects.filter(session=session).count() == 6
+        assert Notification.objects.filter(session=session).count() == 9
         raise RuntimeError("the caller's transaction fails after the booking")
 
     assert Notification.objects.count() == 0
@@ -617,10 +634,12 @@ def test_it_skips_what_is_due_for_a_session_cancelled_without_voiding_it(
     assert sent == 0
     assert mailoutbox == []
     rows = Notification.objects.filter(session=booked)
-    assert rows.count() == 6
-    assert {(row.state, row.note, row.sent_at) for row in rows} == {
+    due = rows.filter(due_at__lte=START - timedelta(hours=1))
+    assert due.count() == 6  # the confirmations and reminders; the rest is not due yet
+    assert {(row.state, row.note, row.sent_at) for row in due} == {
         (State.SKIPPED, "The session was cancelled.", None)
     }
+    assert {row.state for row in rows.exclude(pk__in=due)} == {State.PENDING}
 
 
 @pytest.mark.parametrize("late_by", [timedelta(0), timedelta(minutes=10)])
@@ -748,6 +767,25 @@ def test_it_tells_the_other_side_of_a_move_and_reminds_both_of_the_new_time(
             )
             for person in _people(booked)
         ]
+        + [
+            (Kind.FEEDBACK_DUE, booked.interviewer_id, new_start + timedelta(hours=1), "pending"),
+            (
+                Kind.FEEDBACK_OVERDUE,
+                booked.interviewer_id,
+                new_start + timedelta(hours=25),
+                "pending",
+            ),
+            (Kind.RATE_INTERVIEWER, booked.candidate_id, new_start + timedelta(hours=1), "pending"),
+        ]
+    )
+    # Everything still due about the old session is void, not only the reminders.
+    assert (
+        set(
+            Notification.objects.filter(session=booked, state=State.PENDING).values_list(
+                "kind", flat=True
+            )
+        )
+        == set()
     )
 
     assert dispatch_due(now=moved_at) == 1

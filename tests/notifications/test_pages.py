@@ -42,7 +42,7 @@ def test_it_lists_each_email_with_whom_it_goes_to_and_its_state() -> None:
     dispatch_due(now=NOW)
     after = _emails(candidate, session)
 
-    assert len(before) == 6
+    assert len(before) == 9
     assert any(row.startswith("Booking confirmation You Due") for row in before)
     assert any(row.startswith("Booking confirmation You Sent") for row in after)
     assert any(row.startswith(f"Booking confirmation {interviewer.name} Sent") for row in after)
