@@ -55,8 +55,14 @@ def test_it_delivers_both_confirmations_once_through_a_real_worker(
     assert wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
     assert finished_tasks[again.id] == 0
     assert len(mailoutbox) == 2
-    # The reminders wait for their moment: rows, not broker countdowns.
-    assert Notification.objects.filter(session=session, state=State.PENDING).count() == 4
+    # The reminders and the after-session nudges wait for their moment: rows, not broker
+    # countdowns.
+    waiting = Notification.objects.filter(session=session, state=State.PENDING)
+    assert sorted(waiting.values_list("kind", flat=True)) == sorted(
+        [Kind.REMINDER_24H] * 2
+        + [Kind.REMINDER_1H] * 2
+        + [Kind.FEEDBACK_DUE, Kind.FEEDBACK_OVERDUE, Kind.RATE_INTERVIEWER]
+    )
 
 
 @pytest.mark.postgres
