@@ -16,7 +16,7 @@ from django.urls import reverse
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import feedback_due_at
 from interviews.models import Session
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, State
 
 # Kinds that change the recipient's calendar carry the session's ICS file.
 WITH_CALENDAR = frozenset({Kind.BOOKING_CONFIRMED, Kind.SESSION_CANCELLED, Kind.SESSION_MOVED})
@@ -39,6 +39,29 @@ def local_time(moment: Any, time_zone: str) -> str:
     return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({time_zone})"
 
 
+def local_range(session: Session, time_zone: str) -> str:
+    """ "Tuesday 3 March 2026, 10:00 to 11:00 (Europe/London)"; the end's date only when it
+    falls on another local day."""
+    zone = ZoneInfo(time_zone)
+    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+    ends = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%A} {end.day} {end:%B, %H:%M}"
+    return f"{start:%A} {start.day} {start:%B %Y, %H:%M} to {ends} ({time_zone})"
+
+
+def _reminders_still_due(row: Notification, session: Session) -> list[str]:
+    # Only what will really come: a reminder whose moment passed at booking is skipped.
+    kinds = set(
+        Notification.objects.filter(
+            session=session, recipient=row.recipient, state=State.PENDING
+        ).values_list("kind", flat=True)
+    )
+    return [
+        text
+        for kind, text in ((Kind.REMINDER_24H, "24 hours"), (Kind.REMINDER_1H, "1 hour"))
+        if kind in kinds
+    ]
+
+
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
@@ -54,6 +77,8 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
         "as_interviewer": as_interviewer,
         "session": session,
         "when": local_time(session.start, recipient.time_zone),
+        "when_range": local_range(session, recipient.time_zone),
+        "reminders": _reminders_still_due(row, session),
         "ends": f"{session.end.astimezone(ZoneInfo(recipient.time_zone)):%H:%M}",
         "previous_when": local_time(previous.start, recipient.time_zone) if previous else "",
         "hours_before": 24 if row.kind == Kind.REMINDER_24H else 1,

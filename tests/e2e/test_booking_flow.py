@@ -93,7 +93,8 @@ def test_it_books_a_match_in_two_clicks_and_shows_it_to_both_sides(
         attached = next(iter(icalendar.Calendar.from_ical(content).walk("VEVENT")))
         assert attached.decoded("DTSTART") == session.start
         zone = ZoneInfo(person.time_zone)
-        assert f"{session.start.astimezone(zone):%H:%M} ({person.time_zone})" in email.body
+        start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+        assert f"{start:%H:%M} to {end:%H:%M} ({person.time_zone})" in email.body
     local_start = session.start.astimezone(ZoneInfo(CANDIDATE_ZONE))
     when = page.locator("#session-time")
     expect(when).to_contain_text(CANDIDATE_ZONE)

@@ -98,6 +98,17 @@ def booked() -> Session:
     return _book()
 
 
+def _starts(when: str) -> str:
+    """ "Thursday 8 April 2027, 10:00 (America/New_York)" without its zone."""
+    return when.rsplit(" (", 1)[0]
+
+
+def _range(when: str, ends: str) -> str:
+    """The start and the end on one day, the zone named once at the end."""
+    zone = when.rsplit(" (", 1)[1]
+    return f"{_starts(when)} to {ends} ({zone}"
+
+
 def _rows(session: Session) -> dict[tuple[str, int], Notification]:
     return {
         (row.kind, row.recipient_id): row
@@ -337,8 +348,8 @@ def test_it_reminds_both_people_on_time_with_the_start_in_their_own_zone(
     ):
         email = _only_email_to(mailoutbox, person)
         assert email.subject == f"Tomorrow: mock interview with {other.name}, {when}"
-        assert f"starts in 24 hours.\n\nWhen: {when} to " in email.body
-        assert when in _html(email)
+        assert f"starts in 24 hours.\n\nWhen: {_starts(when)} to " in email.body
+        assert _starts(when) in _html(email)
         assert email.attachments == []  # a reminder changes no calendar
     mailoutbox.clear()
 
@@ -561,12 +572,12 @@ def test_it_emails_the_confirmation_with_text_html_and_the_calendar_file(
 
     assert email.subject == f"Booked: mock interview with {other_name}, {when}"
     ends = "11:00" if side == "candidate" else "16:00"
-    assert f"When: {when} to {ends}\n{role_line}\n" in email.body
+    assert f"When: {_range(when, ends)}\n{role_line}\n" in email.body
     assert f"Meeting link: {booked.meeting_url}\n" in email.body
     assert f"Session page: {page}\n" in email.body
     assert "{{" not in email.body and "{%" not in email.body
     html = _html(email)
-    assert f"<strong>{when}</strong> to {ends}" in html
+    assert f"<strong>{_range(when, ends)}</strong>" in html
     assert f'href="{page}"' in html
     assert email.extra_headers["Message-ID"] == f"<notification-{row.pk}@mockloop.example>"
     assert email.message()["Message-ID"] == f"<notification-{row.pk}@mockloop.example>"
@@ -592,7 +603,7 @@ def test_it_states_the_booked_length_in_the_candidates_confirmation(
 
     email = _only_email_to(mailoutbox, session.candidate)
 
-    assert f"When: {START_IN_NEW_YORK} to {ends}\n" in email.body
+    assert f"When: {_range(START_IN_NEW_YORK, ends)}\n" in email.body
     assert "Sixty minutes" not in email.body
 
 
@@ -799,9 +810,9 @@ def test_it_tells_the_other_side_of_a_move_and_reminds_both_of_the_new_time(
     )
     assert email.subject == f"Moved: mock interview with {by.name}, now {now_when}"
     assert f"{by.name} moved your mock interview." in email.body
-    assert f"Was: {was}\nNow: {now_when} to " in email.body
+    assert f"Was: {was}\nNow: {_starts(now_when)} to " in email.body
     html = _html(email)
-    assert f"<s>{was}</s>" in html and f"<strong>{now_when}</strong>" in html
+    assert f"<s>{was}</s>" in html and f"<strong>{_starts(now_when)} to " in html
     mimetype, calendar, event = _calendar(email)
     assert "method=PUBLISH" in mimetype
     assert calendar["METHOD"] == "PUBLISH"
@@ -1014,3 +1025,16 @@ def test_it_keeps_one_row_per_key_kind_and_recipient_in_the_database(booked: Ses
         key="session:other", kind=row.kind, recipient=row.recipient, due_at=NOW
     )
     assert Notification.objects.filter(recipient=row.recipient, kind=row.kind).count() == 2
+
+
+def test_it_promises_only_the_reminders_that_will_come(
+    mailoutbox: list[EmailMultiAlternatives],
+) -> None:
+    # Booked five hours ahead: the 24-hour reminder's moment has passed, the 1-hour one has not.
+    session = _book(start=NOW + timedelta(hours=5))
+    dispatch_due(now=NOW)
+
+    email = _only_email_to(mailoutbox, session.candidate)
+
+    assert "We will remind you 1 hour before." in email.body
+    assert "24 hours" not in email.body
