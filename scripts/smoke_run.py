@@ -79,6 +79,8 @@ def _check_stack(mail_dir: Path) -> None:
     _expect(
         "Open session" in _get(candidate, "/dashboard/"), "the dashboard shows the booked session"
     )
+    # The confirmation goes out through the outbox: a task sent on commit, run by the worker.
+    _wait_for_mail(mail_dir, "Your mock system design interview is booked.")
     _read_demo_feedback(candidate)
 
     staff = _logged_in("staff@demo.test")
@@ -181,7 +183,7 @@ def _wait_for_mail(mail_dir: Path, word: str, timeout: float = 60) -> None:
         for path in mail_dir.glob("*.log") if mail_dir.exists() else []:
             if word in path.read_text(errors="replace"):
                 seconds = time.perf_counter() - started
-                print(f"the worker wrote the vetting email after {seconds:.1f}s: {path.name}")
+                print(f"the worker wrote the email {word!r} after {seconds:.1f}s: {path.name}")
                 return
         time.sleep(0.5)
     raise SystemExit(f"smoke: no email mentioning {word!r} in {mail_dir}")
