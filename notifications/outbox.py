@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,23 +48,19 @@ def reminder_due(*, start: datetime, before: timedelta) -> datetime:
     return start.astimezone(UTC) - before
 
 
-def notify(
+def _rows(
     *,
     kind: str,
     recipients: Iterable[User],
     key: str,
     due_at: datetime,
-    session: Session | None = None,
-    now: datetime | None = None,
+    session: Session | None,
+    now: datetime,
     skip_note: str = "",
 ) -> list[Notification]:
-    """Add one row per recipient unless (key, kind, recipient) already has one.
-
-    Call inside the transaction that makes the change. With `skip_note`, the rows are
-    written already skipped (the session page says why nothing was sent).
-    """
-    now = now or timezone.now()
-    rows = [
+    """Unsaved rows, one per recipient; with `skip_note`, written already skipped (the
+    session page says why nothing was sent)."""
+    return [
         Notification(
             key=key,
             kind=kind,
@@ -76,68 +73,57 @@ def notify(
         )
         for person in recipients
     ]
+
+
+def notify(
+    *,
+    kind: str,
+    recipients: Iterable[User],
+    key: str,
+    due_at: datetime,
+    session: Session | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Add one row per recipient unless (key, kind, recipient) already has one.
+
+    Call inside the transaction that makes the change.
+    """
+    rows = _rows(
+        kind=kind,
+        recipients=recipients,
+        key=key,
+        due_at=due_at,
+        session=session,
+        now=now or timezone.now(),
+    )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if kind in URGENT and not skip_note:
+    if kind in URGENT:
         _dispatch_on_commit(key=key, kind=kind)
-    return rows
 
 
 def schedule_session(*, session: Session, now: datetime, tell: Iterable[User], kind: str) -> None:
-    """A new (or moved-to) session: tell `tell` now, and remind both people before the start.
+    """A new (or moved-to) session: tell `tell` now, remind both people before the start,
+    and after the end ask the interviewer for feedback (due, then still missing a day
+    later) and the candidate for a review. The sender skips those if the session was not
+    held or the thing asked for is already done.
 
     One INSERT for every row: this runs inside the booking's locked transaction.
     """
+    both = (session.candidate, session.interviewer)
     key = session_key(session)
-    rows = [
-        Notification(key=key, kind=kind, recipient=person, session=session, due_at=now)
-        for person in tell
-    ]
+    rows_of = partial(_rows, key=key, session=session, now=now)
+    rows = rows_of(kind=kind, recipients=tell, due_at=now)
     for reminder, before in REMINDERS:
         due = reminder_due(start=session.start, before=before)
         # Booked inside the reminder's window: a reminder sent late is noise.
-        late = due <= now
-        rows += [
-            Notification(
-                key=key,
-                kind=reminder,
-                recipient=person,
-                session=session,
-                due_at=due,
-                state=State.SKIPPED if late else State.PENDING,
-                note="Booked after this reminder's moment." if late else "",
-                created_at=now,
-            )
-            for person in (session.candidate, session.interviewer)
-        ]
-    # After the end: the interviewer's feedback (due, then still missing a day later) and
-    # the candidate's review. The sender skips them if the session was not held or the
-    # thing asked for is already done.
-    rows += [
-        Notification(
-            key=key,
-            kind=Kind.FEEDBACK_DUE,
-            recipient=session.interviewer,
-            session=session,
-            due_at=session.end,
-        ),
-        Notification(
-            key=key,
-            kind=Kind.FEEDBACK_OVERDUE,
-            recipient=session.interviewer,
-            session=session,
-            # Feedback is due 24 hours after the end (SPEC §7): the second nudge comes then.
-            due_at=feedback_due_at(session_end=session.end),
-        ),
-        Notification(
-            key=key,
-            kind=Kind.RATE_INTERVIEWER,
-            recipient=session.candidate,
-            session=session,
-            due_at=session.end,
-        ),
-    ]
-    for row in rows:
-        row.created_at = now
+        note = "Booked after this reminder's moment." if due <= now else ""
+        rows += rows_of(kind=reminder, recipients=both, due_at=due, skip_note=note)
+    interviewer, candidate = [session.interviewer], [session.candidate]
+    rows += rows_of(kind=Kind.FEEDBACK_DUE, recipients=interviewer, due_at=session.end)
+    # Feedback is due 24 hours after the end (SPEC §7): the second nudge comes then.
+    overdue = feedback_due_at(session_end=session.end)
+    rows += rows_of(kind=Kind.FEEDBACK_OVERDUE, recipients=interviewer, due_at=overdue)
+    rows += rows_of(kind=Kind.RATE_INTERVIEWER, recipients=candidate, due_at=session.end)
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     _dispatch_on_commit(key=key, kind=kind)
 

@@ -45,7 +45,7 @@ from interviews.models import (
     Session,
     SessionStatus,
 )
-from interviews.rubrics import PHASE_BY_SLUG, PHASE_SLUGS, current_rubric
+from interviews.rubrics import PHASE_SLUGS, current_rubric
 from studyplans.models import (
     AppliedFeedback,
     ItemKind,
@@ -54,6 +54,7 @@ from studyplans.models import (
     Resource,
     StudyPlan,
 )
+from studyplans.selectors import PHASE_NAMES
 from studyplans.weakness import (
     MAX_INTERVIEWS,
     AreaWeakness,
@@ -406,10 +407,12 @@ def _locked_plan(candidate: User, now: datetime) -> StudyPlan:
 def refresh_plan(*, candidate: User, now: datetime | None = None) -> StudyPlan:
     """Make or remake the candidate's plan from what they can see today (idempotent)."""
     now = now or timezone.now()
-    areas = list(SkillArea.objects.values_list("slug", "name"))
+    # One read of the skill areas: their order ranks ties, their names go into the reasons,
+    # their ids into the new items.
+    areas = list(SkillArea.objects.values_list("slug", "name", "pk"))
     with transaction.atomic():
         plan = _locked_plan(candidate, now)
-        ranking = weakness_for(candidate=candidate, now=now, area_order=[slug for slug, _ in areas])
+        ranking = weakness_for(candidate=candidate, now=now, area_order=[row[0] for row in areas])
         this_week = monday_of(local_today(candidate, now))
         existing = _existing(plan)
         wanted = plan_items(
@@ -421,19 +424,16 @@ def refresh_plan(*, candidate: User, now: datetime | None = None) -> StudyPlan:
                 candidate=candidate, status=SessionStatus.SCHEDULED, start__gt=now
             ).exists(),
             this_week=this_week,
-            area_names=dict(areas),
-            phase_names={slug: info.name for slug, info in PHASE_BY_SLUG.items()},
+            area_names={slug: name for slug, name, _ in areas},
+            phase_names=PHASE_NAMES,
         )
-        _store(plan, existing=existing, wanted=wanted, area_ids=_area_ids(), now=now)
+        area_ids = {slug: pk for slug, _, pk in areas}
+        _store(plan, existing=existing, wanted=wanted, area_ids=area_ids, now=now)
         plan.weakness = [w.as_json() for w in ranking]
         plan.starts_on = this_week
         plan.updated_at = now
         plan.save(update_fields=["weakness", "starts_on", "updated_at"])
     return plan
-
-
-def _area_ids() -> dict[str, int]:
-    return dict(SkillArea.objects.values_list("slug", "pk"))
 
 
 def _store(
