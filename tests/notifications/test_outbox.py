@@ -28,7 +28,7 @@ from interviews.booking import book_session, cancel_session, reschedule_session
 from interviews.models import Session, SessionStatus
 from notifications import tasks
 from notifications.dispatch import BACKOFF, MAX_ATTEMPTS, dispatch_due, retry_now
-from notifications.emails import build_message
+from notifications.emails import build_message, local_range
 from notifications.models import Kind, Notification, State
 from notifications.outbox import notify, reminder_due, schedule_session, session_key
 from tests.factories import UserFactory
@@ -1038,3 +1038,15 @@ def test_it_promises_only_the_reminders_that_will_come(
 
     assert "We will remind you 1 hour before." in email.body
     assert "24 hours" not in email.body
+
+
+def test_it_names_the_end_day_when_the_session_ends_after_local_midnight() -> None:
+    start = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)  # 23:00 on Monday in New York
+    session = Session(start=start, end=start + timedelta(hours=1))
+
+    assert local_range(session, "America/New_York") == (
+        "Monday 30 November 2026, 23:00 to Tuesday 1 December, 00:00 (America/New_York)"
+    )
+    assert local_range(session, "Europe/London") == (
+        "Tuesday 1 December 2026, 04:00 to 05:00 (Europe/London)"
+    )
