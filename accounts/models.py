@@ -148,8 +148,6 @@ class InterviewerProfile(models.Model):
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The decision the interviewer was last emailed about; equal to decided_at once sent.
-    decision_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Candidates' reviews, summed as they arrive (interviews.feedback.submit_review, in the
     # review's own transaction; reviews never change). Matching ranks 10,000 interviewers
     # by a bound that includes the rating: a column costs nothing there, a per-row

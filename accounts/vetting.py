@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import InterviewerProfile, User, VettingStatus
+from notifications.models import Kind
+from notifications.outbox import notify
 
 
 def pending_interviewers() -> QuerySet[InterviewerProfile]:
@@ -71,7 +73,20 @@ def _decide(
         profile.decided_at = now or timezone.now()
         profile.decided_by = decided_by
         profile.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
-        from accounts.tasks import send_vetting_decision
-
-        send_vetting_decision.delay_on_commit(profile.pk, profile.decided_at.isoformat())
+        _tell_interviewer(profile)
     return profile
+
+
+def _tell_interviewer(profile: InterviewerProfile) -> None:
+    # One row per decision, written with it: the broker being down at this moment delays
+    # the email to the next minute's dispatch and never loses it. The sender checks the
+    # decision still stands, so a reversal made before it went out sends only the last.
+    assert profile.decided_at is not None  # noqa: S101 - set with the decision
+    decided_at = profile.decided_at.isoformat()
+    notify(
+        kind=Kind.VETTING_DECISION,
+        recipients=[profile.user],
+        key=f"vetting:{profile.pk}:{decided_at}",
+        now=profile.decided_at,
+        payload={"decided_at": decided_at},
+    )

@@ -148,6 +148,8 @@ ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# Verification and password-reset mail is queued in the outbox, never sent in the request.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mockloop] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # allauth's own defaults (login 30/m per IP, 5 failed attempts per account per 5 minutes,
@@ -330,6 +332,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-practice-plans": {
         "task": "studyplans.tasks.refresh_practice_plans",
         "schedule": crontab(minute=41),
+    },
+    # Every 15 minutes: write the weekly plan digest for candidates where it is now Monday
+    # 08:00 (to noon); a zone with a :30 or :45 offset is met at its own 08:00.
+    "queue-weekly-digests": {
+        "task": "studyplans.tasks.queue_weekly_digests",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

@@ -6,11 +6,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as accounts_api
 from config import views
+from notifications import api as notifications_api
 from studyplans import api as studyplans_api
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
     path("me/", accounts_api.Me.as_view(), name="api_me"),
+    path(
+        "me/notifications/",
+        notifications_api.MyNotifications.as_view(),
+        name="api_me_notifications",
+    ),
     path("skill-areas/", accounts_api.SkillAreaList.as_view(), name="api_skill_areas"),
     path("", include("interviews.api_urls")),
     path("study-plan/", studyplans_api.StudyPlanView.as_view(), name="api_study_plan"),
@@ -25,6 +31,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("interviews.urls")),
     path("", include("studyplans.urls")),
+    path("", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

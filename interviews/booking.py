@@ -59,7 +59,8 @@ from interviews.models import (
 from interviews.questions import pick_question
 from interviews.slots import LEAD_TIME
 from notifications.models import Kind
-from notifications.outbox import notify, schedule_session, session_key, void_pending
+from notifications.outbox import notify
+from notifications.sessions import schedule_session, session_key, void_pending
 from studyplans.selectors import weakest_areas_for
 
 MAX_UPCOMING = 3

@@ -861,7 +861,7 @@ def _tell_candidate_when_visible(
     session: Session, *, feedback_submitted_at: datetime, now: datetime
 ) -> None:
     # Imported here: notifications render sessions' emails from this module's rules.
-    from notifications.outbox import feedback_available
+    from notifications.sessions import feedback_available
 
     review_at = Review.objects.filter(session=session).values_list("created_at", flat=True)
     visible_at = feedback_visible_at(

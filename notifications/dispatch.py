@@ -19,12 +19,13 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accounts.models import InterviewerProfile
 from interviews.models import Feedback, FeedbackStatus, Review, Session, SessionStatus
 from notifications.emails import build_message
-from notifications.models import Kind, Notification, State
+from notifications.models import OPTIONAL, Kind, Notification, OptOut, State
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ REMINDER_KINDS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
 # A nudge about a past session that could not go out for two days is news no more.
 STALE_AFTER = timedelta(days=2)
 HELD_UP = "Its moment passed while sending was held up."
+# A Monday-morning digest that could not go out by noon waits for next Monday's.
+DIGEST_STALE_AFTER = timedelta(hours=4)
 
 
 def dispatch_due(
@@ -76,9 +79,13 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
         )
         if claimed is None:
             return None
-        row = Notification.objects.select_related(
-            "recipient", "session__candidate", "session__interviewer"
-        ).get(pk=claimed)
+        row = (
+            Notification.objects.select_related(
+                "recipient", "session__candidate", "session__interviewer"
+            )
+            .annotate(opted_out=_opted_out())
+            .get(pk=claimed)
+        )
         reason = why_not(row, now=now)
         if reason:
             row.state, row.note = State.SKIPPED, reason
@@ -97,12 +104,31 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
             row.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
             return False
         row.state, row.sent_at = State.SENT, now
-        row.save(update_fields=["state", "sent_at", "attempts"])
+        if row.kind == Kind.ACCOUNT:
+            # The rendered mail holds one-time links (a password reset): not kept once sent.
+            row.payload = {}
+        row.save(update_fields=["state", "sent_at", "attempts", "payload"])
         return True
 
 
+def _opted_out() -> Exists:
+    # Read with the row, not in a query of its own: the preference is checked at send
+    # time, so turning a kind off also stops what is already queued.
+    return Exists(
+        OptOut.objects.filter(user=OuterRef("recipient"), kind=OuterRef("kind")).filter(
+            kind__in=OPTIONAL
+        )
+    )
+
+
 def why_not(row: Notification, *, now: datetime) -> str:
-    """The sender's last look at the session: a reason to skip the row, or ""."""
+    """The sender's last look: a reason to skip the row, or ""."""
+    if getattr(row, "opted_out", False):
+        return "Turned off in the email settings."
+    if row.kind == Kind.VETTING_DECISION:
+        return _vetting_why_not(row)
+    if row.kind == Kind.WEEKLY_DIGEST and now - row.due_at > DIGEST_STALE_AFTER:
+        return HELD_UP
     session = row.session
     if session is None or row.kind in (Kind.SESSION_CANCELLED, Kind.SESSION_MOVED):
         return ""
@@ -130,6 +156,16 @@ def why_not(row: Notification, *, now: datetime) -> str:
         return "The feedback was already submitted."
     if row.kind == Kind.RATE_INTERVIEWER and Review.objects.filter(session=session).exists():
         return "The review was already given."
+    return ""
+
+
+def _vetting_why_not(row: Notification) -> str:
+    # The key names the decision (its time); staff may have changed their mind since.
+    profile = InterviewerProfile.objects.filter(user=row.recipient).first()
+    if profile is None or profile.decided_at is None:
+        return "The interviewer profile is gone."
+    if row.payload.get("decided_at") != profile.decided_at.isoformat():
+        return "A later decision replaced this one."
     return ""
 
 

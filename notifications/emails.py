@@ -1,9 +1,10 @@
 """Each notification as an email: text and HTML parts from templates/emails/, times in the
-recipient's zone with the zone named, absolute links, and the session's ICS where the
-calendar must change."""
+recipient's zone with the zone named, absolute links, the session's ICS where the calendar
+must change, and for the optional kinds a one-click unsubscribe (link and header)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -12,11 +13,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import feedback_due_at
 from interviews.models import Session
-from notifications.models import Kind, Notification, State
+from notifications.models import OPTIONAL, Kind, Notification, State
+from notifications.preferences import unsubscribe_path
 
 # Kinds that change the recipient's calendar carry the session's ICS file.
 WITH_CALENDAR = frozenset({Kind.BOOKING_CONFIRMED, Kind.SESSION_CANCELLED, Kind.SESSION_MOVED})
@@ -30,6 +33,8 @@ TEMPLATES = {
     Kind.FEEDBACK_OVERDUE: "feedback-due",
     Kind.RATE_INTERVIEWER: "rate-interviewer",
     Kind.FEEDBACK_AVAILABLE: "feedback-available",
+    Kind.WEEKLY_DIGEST: "weekly-digest",
+    Kind.VETTING_DECISION: "vetting-decision",
 }
 
 
@@ -68,6 +73,7 @@ def absolute(path: str) -> str:
 
 def session_context(row: Notification, session: Session) -> dict[str, Any]:
     recipient = row.recipient
+    assert recipient is not None  # noqa: S101 - a session's mail goes to one of its people
     as_interviewer = recipient.pk == session.interviewer_id
     other = session.candidate if as_interviewer else session.interviewer
     previous = session.rescheduled_from if row.kind == Kind.SESSION_MOVED else None
@@ -94,23 +100,99 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
     }
 
 
+def vetting_context(row: Notification) -> dict[str, Any]:
+    assert row.recipient is not None  # noqa: S101 - a decision is about an account
+    profile = row.recipient.interviewer_profile
+    return {
+        "user": row.recipient,
+        "profile": profile,
+        "profile_url": absolute(reverse("profile")),
+    }
+
+
+def digest_context(row: Notification) -> dict[str, Any]:
+    # Imported here: the digest reads the study plan, which reads feedback and matching.
+    from studyplans.digest import digest_for
+
+    assert row.recipient is not None  # noqa: S101 - a plan belongs to a candidate
+    recipient = row.recipient
+    digest = digest_for(
+        candidate=recipient, week=date.fromisoformat(row.payload["week"]), now=timezone.now()
+    )
+    upcoming = digest.next_session
+    return {
+        "recipient": recipient,
+        "digest": digest,
+        "week": f"{digest.week.day} {digest.week:%B}",
+        "next_when": local_range(upcoming, recipient.time_zone) if upcoming else "",
+        "plan_url": absolute(reverse("study_plan")),
+        "dashboard_url": absolute(reverse("candidate_dashboard")),
+        "find_url": absolute(reverse("find_interviewer")),
+    }
+
+
+def _context(row: Notification) -> dict[str, Any]:
+    if row.kind == Kind.VETTING_DECISION:
+        return vetting_context(row)
+    if row.kind == Kind.WEEKLY_DIGEST:
+        return digest_context(row)
+    assert row.session is not None  # noqa: S101 - every other kind is about a session
+    return session_context(row, row.session)
+
+
+def _footer(row: Notification) -> dict[str, str]:
+    """Links to the preferences, and for an optional kind the one-click unsubscribe."""
+    assert row.recipient is not None  # noqa: S101 - only account mail has none
+    footer = {"preferences_url": absolute(reverse("notification_preferences"))}
+    if row.kind in OPTIONAL:
+        path = unsubscribe_path(user_id=row.recipient.pk, kind=row.kind)
+        footer |= {"unsubscribe_url": absolute(path), "kind_label": row.get_kind_display()}
+    return footer
+
+
+def _headers(row: Notification, footer: dict[str, str]) -> dict[str, str]:
+    # The same id every time this row is sent: should a worker die after the mail server
+    # took the message but before the row was marked sent, the resend is recognisably the
+    # same message.
+    headers = {"Message-ID": f"<notification-{row.pk}@{urlsplit(settings.SITE_URL).hostname}>"}
+    if "unsubscribe_url" in footer:
+        # RFC 8058: mail clients show their own "Unsubscribe" and post to the link.
+        headers["List-Unsubscribe"] = f"<{footer['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def account_message(row: Notification) -> EmailMultiAlternatives:
+    """Account mail as allauth rendered it when it was asked for (`accounts.adapter`)."""
+    payload = row.payload
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload.get("from_email") or None,
+        to=[row.to_address],
+        headers=_headers(row, {}),
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    return message
+
+
 def build_message(row: Notification) -> EmailMultiAlternatives:
-    session = row.session
-    assert session is not None  # noqa: S101 - every kind so far is about a session
+    if row.kind == Kind.ACCOUNT:
+        return account_message(row)
     template = TEMPLATES[Kind(row.kind)]
-    ctx = {"site_url": settings.SITE_URL, **session_context(row, session)}
+    footer = _footer(row)
+    ctx = {"site_url": settings.SITE_URL, **_context(row), **footer}
     subject = " ".join(render_to_string(f"emails/{template}-subject.txt", ctx).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"emails/{template}-body.txt", ctx),
-        to=[row.recipient.email],
-        # The same id every time this row is sent: should a worker die after the mail
-        # server took the message but before the row was marked sent, the resend is
-        # recognisably the same message.
-        headers={"Message-ID": f"<notification-{row.pk}@{urlsplit(settings.SITE_URL).hostname}>"},
+        to=[row.to_address],
+        headers=_headers(row, footer),
     )
     message.attach_alternative(render_to_string(f"emails/{template}-body.html", ctx), "text/html")
-    if row.kind in WITH_CALENDAR:
+    if row.kind in WITH_CALENDAR and row.session is not None and row.recipient is not None:
+        session = row.session
         method = "CANCEL" if row.kind == Kind.SESSION_CANCELLED else "PUBLISH"
         message.attach(
             ics_filename(session),

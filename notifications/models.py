@@ -16,6 +16,23 @@ class Kind(models.TextChoices):
     FEEDBACK_OVERDUE = "feedback-overdue", "Feedback still missing after 24 hours"
     RATE_INTERVIEWER = "rate-interviewer", "Rate your interviewer"
     FEEDBACK_AVAILABLE = "feedback-available", "Feedback available"
+    WEEKLY_DIGEST = "weekly-digest", "Weekly study plan digest"
+    VETTING_DECISION = "vetting-decision", "Interviewer vetting decision"
+    ACCOUNT = "account", "Account email (verification, password reset)"
+
+
+# Never optional: what changes a booking or an account is sent whatever the preferences
+# say (SPEC §9: "except confirmations and cancellations").
+ALWAYS_SENT = frozenset(
+    {
+        Kind.BOOKING_CONFIRMED,
+        Kind.SESSION_CANCELLED,
+        Kind.SESSION_MOVED,
+        Kind.VETTING_DECISION,
+        Kind.ACCOUNT,
+    }
+)
+OPTIONAL = tuple(kind for kind in Kind if kind not in ALWAYS_SENT)
 
 
 class State(models.TextChoices):
@@ -36,9 +53,17 @@ class Notification(models.Model):
 
     key = models.CharField(max_length=120)
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Empty only for account mail to an address no account has (a password reset asked
+    # for an unknown email); `address` then says where it goes.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
+    # Where to send when not the recipient's own address (an email change being verified).
+    address = models.EmailField(blank=True)
     session = models.ForeignKey(
         "interviews.Session",
         null=True,
@@ -47,6 +72,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     due_at = models.DateTimeField()
+    # What the email needs that no other row holds: account mail is rendered by allauth
+    # when asked for and kept here until sent (then cleared: it holds one-time links).
+    payload = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     # Why a row was skipped or voided, in words the session page shows.
     note = models.CharField(max_length=200, blank=True)
@@ -76,4 +104,31 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient_id} ({self.state})"
+        return f"{self.get_kind_display()} to {self.to_address} ({self.state})"
+
+    @property
+    def to_address(self) -> str:
+        if self.address:
+            return self.address
+        return self.recipient.email if self.recipient else ""
+
+
+class OptOut(models.Model):
+    """A person does not want one optional kind of email (never one of `ALWAYS_SENT`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(max_length=30, choices=[(k.value, k.label) for k in OPTIONAL])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="opt_out_once_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in OPTIONAL]), name="opt_out_kind_optional"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opted out of {self.kind}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from studyplans import planning
+from studyplans import digest, planning
 
 
 @shared_task
@@ -20,3 +20,8 @@ def apply_revealed_feedback() -> int:
 @shared_task
 def refresh_practice_plans() -> int:
     return planning.refresh_practice_plans()
+
+
+@shared_task
+def queue_weekly_digests() -> int:
+    return digest.queue_weekly_digests()

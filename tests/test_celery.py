@@ -13,12 +13,12 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from accounts.models import InterviewerProfile
-from accounts.tasks import send_vetting_decision
 from accounts.vetting import approve_interviewer
 from config.celery import app as celery_app
 from interviews.feedback import submit_review
 from interviews.models import SessionStatus
+from notifications.models import Kind, Notification, State
+from notifications.tasks import dispatch_key
 from studyplans.models import AppliedFeedback, StudyPlan
 from studyplans.tasks import remake_plan_after_session
 from tests.celery_support import WAIT_SECONDS, wait_for
@@ -41,25 +41,25 @@ def test_it_emails_a_vetting_decision_once_even_when_the_task_comes_again(
     staff = StaffFactory()
     profile = InterviewerProfileFactory(user__email="ivy@example.test")
 
-    # Commits, and only then sends the task to the broker.
+    # Commits the decision and its outbox row, and only then sends the task to the broker.
     approve_interviewer(profile_id=profile.pk, decided_by=staff)
+    row = Notification.objects.get(kind=Kind.VETTING_DECISION, recipient=profile.user)
 
     def notified() -> bool:
-        profile.refresh_from_db()
-        return len(mailoutbox) == 1 and profile.decision_notified_at is not None
+        row.refresh_from_db()
+        return len(mailoutbox) == 1 and row.state == State.SENT
 
     assert wait_for(notified), f"no vetting email after {WAIT_SECONDS} s"
-    assert profile.decision_notified_at == profile.decided_at
     email = mailoutbox[0]
     assert email.to == ["ivy@example.test"]
     assert "approved" in email.subject
     assert [mimetype for _, mimetype in email.alternatives] == ["text/html"]
 
     # The broker delivers the same task again (a worker died before acknowledging it).
-    again = send_vetting_decision.delay(profile.pk, profile.decided_at.isoformat())
+    again = dispatch_key.delay(row.key, Kind.VETTING_DECISION)
 
     assert wait_for(lambda: again.id in finished_tasks), "the repeated task never ran"
-    assert finished_tasks[again.id] is False
+    assert finished_tasks[again.id] == 0
     assert len(mailoutbox) == 1
 
 
@@ -125,20 +125,3 @@ def test_it_schedules_only_registered_tasks() -> None:
     assert schedule["clear-expired-sessions"]["task"] == "accounts.tasks.clear_expired_sessions"
     for entry in schedule.values():
         assert entry["task"] in celery_app.tasks
-
-
-@pytest.mark.django_db
-def test_it_sends_nothing_for_a_decision_that_changed_before_the_task_ran(
-    mailoutbox: list[EmailMultiAlternatives],
-) -> None:
-    profile = InterviewerProfileFactory()
-    approve_interviewer(profile_id=profile.pk, decided_by=StaffFactory())
-    profile.refresh_from_db()
-    assert profile.decided_at is not None
-    stale = profile.decided_at.replace(year=profile.decided_at.year - 1)
-
-    sent = send_vetting_decision(profile.pk, stale.isoformat())
-
-    assert sent is False
-    assert mailoutbox == []
-    assert InterviewerProfile.objects.get(pk=profile.pk).decision_notified_at is None

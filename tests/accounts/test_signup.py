@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import CandidateProfile, InterviewerProfile, User, VettingStatus
+from notifications.dispatch import dispatch_due
+from notifications.models import Kind, Notification, State
 from tests.factories import PASSWORD, CandidateProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,15 +74,27 @@ def test_it_signs_up_a_candidate_with_an_unverified_address_and_one_email(
     assert not InterviewerProfile.objects.filter(user=user).exists()
     address = EmailAddress.objects.get(user=user)
     assert (address.email, address.verified, address.primary) == ("ada@example.test", False, True)
+    # Queued in the outbox with the sign-up, not sent inside the request.
+    assert mailoutbox == []
+    [row] = Notification.objects.filter(kind=Kind.ACCOUNT)
+    assert (row.recipient, row.address, row.state) == (user, "ada@example.test", State.PENDING)
+
+    assert dispatch_due() == 1
+
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["ada@example.test"]
     assert _confirmation_link(mailoutbox[0])
+    assert [mimetype for _, mimetype in mailoutbox[0].alternatives] == ["text/html"]
+    row.refresh_from_db()
+    # Sent, and the one-time link is not kept in the database.
+    assert (row.state, row.payload) == (State.SENT, {})
 
 
 def test_it_verifies_the_address_on_post_and_logs_the_person_in(
     client: Client, mailoutbox: list[EmailMessage]
 ) -> None:
     client.post(SIGNUP_URL, CANDIDATE)
+    dispatch_due()
     link = _confirmation_link(mailoutbox[0])
 
     # GET only shows the page with its button (ACCOUNT_CONFIRM_EMAIL_ON_GET is False).
@@ -106,6 +120,7 @@ def test_it_verifies_from_another_browser_without_logging_that_browser_in(
     client: Client, mailoutbox: list[EmailMessage]
 ) -> None:
     client.post(SIGNUP_URL, CANDIDATE)
+    dispatch_due()
     other_browser = Client()
 
     response = other_browser.post(_confirmation_link(mailoutbox[0]))

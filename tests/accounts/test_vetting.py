@@ -14,9 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
-from accounts.emails import send_vetting_decision
 from accounts.models import InterviewerProfile, User, VettingStatus
 from accounts.vetting import approve_interviewer, reject_interviewer
+from notifications.dispatch import dispatch_due
+from notifications.models import Kind, Notification, State
 from tests.factories import InterviewerProfileFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,9 +196,9 @@ def test_it_emails_an_approval_with_text_and_html(
 ) -> None:
     approve_interviewer(profile_id=applicant.pk, decided_by=staff, now=NOW)
 
-    sent = send_vetting_decision(profile_id=applicant.pk, decided_at=NOW)
+    sent = dispatch_due(now=NOW)
 
-    assert sent is True
+    assert sent == 1
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["grace@example.test"]
@@ -209,7 +210,8 @@ def test_it_emails_an_approval_with_text_and_html(
     html = _html_part(message)
     assert "approved your interviewer profile" in html
     assert f'href="{django_settings.SITE_URL}{reverse("profile")}"' in html
-    assert _reload(applicant).decision_notified_at == NOW
+    row = Notification.objects.get(kind=Kind.VETTING_DECISION, recipient=applicant.user)
+    assert (row.state, row.sent_at) == (State.SENT, NOW)
 
 
 def test_it_emails_a_rejection_with_the_reason(
@@ -222,7 +224,7 @@ def test_it_emails_a_rejection_with_the_reason(
         now=NOW,
     )
 
-    assert send_vetting_decision(profile_id=applicant.pk, decided_at=NOW) is True
+    assert dispatch_due(now=NOW) == 1
 
     [message] = mailoutbox
     assert message.subject == "Your Mockloop interviewer application"
@@ -245,7 +247,7 @@ def test_it_writes_the_reason_as_typed_in_the_text_part(
         now=NOW,
     )
 
-    send_vetting_decision(profile_id=applicant.pk, decided_at=NOW)
+    dispatch_due(now=NOW)
 
     assert "Tell us about <systems> you ran & how." in str(mailoutbox[0].body)
 
@@ -254,11 +256,13 @@ def test_it_emails_each_decision_only_once(
     applicant: InterviewerProfile, staff: User, mailoutbox: list[EmailMessage]
 ) -> None:
     approve_interviewer(profile_id=applicant.pk, decided_by=staff, now=NOW)
-    send_vetting_decision(profile_id=applicant.pk, decided_at=NOW)
+    # The same decision saved again (a double click) adds no second email.
+    approve_interviewer(profile_id=applicant.pk, decided_by=staff, now=NOW + timedelta(seconds=1))
+    dispatch_due(now=NOW)
 
-    again = send_vetting_decision(profile_id=applicant.pk, decided_at=NOW)
+    again = dispatch_due(now=NOW + timedelta(minutes=1))
 
-    assert again is False
+    assert again == 0
     assert len(mailoutbox) == 1
 
 
@@ -269,15 +273,16 @@ def test_it_sends_nothing_for_a_decision_that_was_replaced(
     later = NOW + timedelta(minutes=5)
     approve_interviewer(profile_id=applicant.pk, decided_by=staff, now=later)
 
-    stale = send_vetting_decision(profile_id=applicant.pk, decided_at=NOW)
+    # Both decisions were queued before the dispatcher ran: only the one that stands goes.
+    assert dispatch_due(now=later) == 1
 
-    assert stale is False
-    assert mailoutbox == []
-    assert _reload(applicant).decision_notified_at is None
-    # The task for the decision that stands still sends, once.
-    assert send_vetting_decision(profile_id=applicant.pk, decided_at=later) is True
     assert [message.subject for message in mailoutbox] == [
         "You are approved as a Mockloop interviewer"
+    ]
+    rows = Notification.objects.filter(kind=Kind.VETTING_DECISION).order_by("due_at")
+    assert [(row.state, row.note) for row in rows] == [
+        (State.SKIPPED, "A later decision replaced this one."),
+        (State.SENT, ""),
     ]
 
 
@@ -288,7 +293,9 @@ def test_it_sends_nothing_for_a_deleted_profile(
     profile_id = applicant.pk
     applicant.delete()
 
-    assert send_vetting_decision(profile_id=profile_id, decided_at=NOW) is False
+    assert not InterviewerProfile.objects.filter(pk=profile_id).exists()
+
+    assert dispatch_due(now=NOW) == 0
     assert mailoutbox == []
 
 
@@ -464,8 +471,8 @@ def test_it_emails_the_interviewer_once_after_an_approval_in_the_queue(
 
     assert [message.to for message in mailoutbox] == [["grace@example.test"]]
     assert mailoutbox[0].subject == "You are approved as a Mockloop interviewer"
-    profile = _reload(applicant)
-    assert profile.decision_notified_at == profile.decided_at
+    row = Notification.objects.get(kind=Kind.VETTING_DECISION)
+    assert row.state == State.SENT
 
 
 # --- The admin ---------------------------------------------------------------------------

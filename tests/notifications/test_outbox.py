@@ -30,7 +30,8 @@ from notifications import tasks
 from notifications.dispatch import BACKOFF, MAX_ATTEMPTS, dispatch_due, retry_now
 from notifications.emails import build_message, local_range
 from notifications.models import Kind, Notification, State
-from notifications.outbox import notify, reminder_due, schedule_session, session_key
+from notifications.outbox import notify
+from notifications.sessions import reminder_due, schedule_session, session_key
 from tests.factories import UserFactory
 from tests.interviews.test_booking import approved_interviewer, candidate_user
 
