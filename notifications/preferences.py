@@ -23,12 +23,13 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     Kind.WEEKLY_DIGEST: ("Your study plan for the week, Mondays at 08:00", "candidate"),
 }
 
-# What no setting turns off, as the preferences page lists it.
-ALWAYS_SENT_LABELS = (
-    "Booking confirmations, cancellations and moves (with the calendar file)",
-    "Decisions on your interviewer application",
-    "Account email: verifying your address, resetting your password",
-)
+
+def always_sent_labels(user: User) -> list[str]:
+    """What no setting turns off, as the settings page lists it."""
+    labels = ["Booking confirmations, cancellations and moves (with the calendar file)"]
+    if user.is_interviewer:
+        labels.append("Decisions on your interviewer application")
+    return [*labels, "Account email: verifying your address, resetting your password"]
 
 
 def kinds_for(user: User) -> list[str]:

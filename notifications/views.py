@@ -12,7 +12,6 @@ from accounts.access import signed_in_user
 from accounts.models import User
 from notifications import preferences
 from notifications.forms import PreferencesForm
-from notifications.models import Kind
 
 
 @login_required
@@ -23,7 +22,7 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your email settings are saved; they apply from the next email.")
         return redirect("notification_preferences")
-    ctx = {"form": form, "always_sent": preferences.ALWAYS_SENT_LABELS}
+    ctx = {"form": form, "always_sent": preferences.always_sent_labels(user)}
     return render(
         request, "notifications/preferences.html", ctx, status=400 if form.errors else 200
     )
@@ -38,7 +37,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if found is None or user is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     kind = found[1]
-    ctx = {"kind_label": Kind(kind).label, "email": user.email, "token": token, "done": False}
+    about = preferences.DESCRIPTIONS[kind][0]
+    ctx: dict[str, object] = {
+        "about": about[0].lower() + about[1:],
+        "email": user.email,
+        "token": token,
+    }
     if request.method == "POST":
         preferences.opt_out(user_id=user.pk, kind=kind)
         ctx["done"] = True

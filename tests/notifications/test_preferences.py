@@ -136,7 +136,7 @@ def test_it_only_asks_on_a_get_of_the_unsubscribe_link(client: Client, user: Use
     assert b"Stop these emails?" in page.content
     assert not OptOut.objects.exists()
     done = client.post(path)
-    assert b"will no longer get" in done.content
+    assert b"We will no longer email" in done.content
     assert list(OptOut.objects.values_list("user", "kind")) == [(user.pk, Kind.WEEKLY_DIGEST)]
 
 
