@@ -46,7 +46,7 @@ from interviews.selectors import (
     upcoming_sessions,
 )
 from interviews.slots import Slot
-from notifications.selectors import notifications_for_session
+from notifications.selectors import notifications_for_session, reminders_coming
 
 FRESH_SLOTS = 8
 FRESH_SLOT_DAYS = 14
@@ -132,7 +132,7 @@ def book(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Booked. A confirmation with the calendar file is on its way to you and to "
-                f"{interviewer.name}; reminders follow 24 hours and 1 hour before.",
+                f"{interviewer.name}{_reminder_words(session, candidate)}",
             )
             return redirect("session_detail", session_id=session.pk)
     elif not _offered(interviewer=interviewer, start=start, length=length, now=now):
@@ -239,6 +239,12 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     return redirect("session_detail", session_id=session.pk)
 
 
+def _reminder_words(session: Session, user: User) -> str:
+    # Only what is really queued for this person, after their email settings.
+    coming = reminders_coming(session=session, user=user)
+    return f"; we will remind you {' and '.join(coming)} before." if coming else "."
+
+
 @login_required
 @require_POST
 def reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -257,7 +263,7 @@ def reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
     messages.success(
         request,
         f"The session is moved; an email with the new time and the calendar update is on its "
-        f"way to {other}, and the reminders follow the new time.",
+        f"way to {other}{_reminder_words(replacement, user)}",
     )
     return redirect("session_detail", session_id=replacement.pk)
 

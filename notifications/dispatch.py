@@ -19,13 +19,14 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import InterviewerProfile
 from interviews.models import Feedback, FeedbackStatus, Review, Session, SessionStatus
 from notifications.emails import build_message
-from notifications.models import OPTIONAL, Kind, Notification, OptOut, State
+from notifications.models import Kind, Notification, State
+from notifications.selectors import opted_out
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
             Notification.objects.select_related(
                 "recipient", "session__candidate", "session__interviewer"
             )
-            .annotate(opted_out=_opted_out())
+            .annotate(opted_out=opted_out())
             .get(pk=claimed)
         )
         reason = why_not(row, now=now)
@@ -109,16 +110,6 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
             row.payload = {}
         row.save(update_fields=["state", "sent_at", "attempts", "payload"])
         return True
-
-
-def _opted_out() -> Exists:
-    # Read with the row, not in a query of its own: the preference is checked at send
-    # time, so turning a kind off also stops what is already queued.
-    return Exists(
-        OptOut.objects.filter(user=OuterRef("recipient"), kind=OuterRef("kind")).filter(
-            kind__in=OPTIONAL
-        )
-    )
 
 
 def why_not(row: Notification, *, now: datetime) -> str:

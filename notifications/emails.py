@@ -18,8 +18,9 @@ from django.utils import timezone
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import feedback_due_at
 from interviews.models import Session
-from notifications.models import OPTIONAL, Kind, Notification, State
+from notifications.models import OPTIONAL, Kind, Notification
 from notifications.preferences import unsubscribe_path
+from notifications.selectors import reminders_coming
 
 # Kinds that change the recipient's calendar carry the session's ICS file.
 WITH_CALENDAR = frozenset({Kind.BOOKING_CONFIRMED, Kind.SESSION_CANCELLED, Kind.SESSION_MOVED})
@@ -53,20 +54,6 @@ def local_range(session: Session, time_zone: str) -> str:
     return f"{start:%A} {start.day} {start:%B %Y, %H:%M} to {ends} ({time_zone})"
 
 
-def _reminders_still_due(row: Notification, session: Session) -> list[str]:
-    # Only what will really come: a reminder whose moment passed at booking is skipped.
-    kinds = set(
-        Notification.objects.filter(
-            session=session, recipient=row.recipient, state=State.PENDING
-        ).values_list("kind", flat=True)
-    )
-    return [
-        text
-        for kind, text in ((Kind.REMINDER_24H, "24 hours"), (Kind.REMINDER_1H, "1 hour"))
-        if kind in kinds
-    ]
-
-
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
@@ -84,7 +71,7 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
         "session": session,
         "when": local_time(session.start, recipient.time_zone),
         "when_range": local_range(session, recipient.time_zone),
-        "reminders": _reminders_still_due(row, session),
+        "reminders": reminders_coming(session=session, user=recipient),
         "ends": f"{session.end.astimezone(ZoneInfo(recipient.time_zone)):%H:%M}",
         "previous_when": local_time(previous.start, recipient.time_zone) if previous else "",
         "hours_before": 24 if row.kind == Kind.REMINDER_24H else 1,

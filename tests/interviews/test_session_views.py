@@ -17,6 +17,7 @@ from accounts.models import User
 from interviews.booking import book_session, cancel_session
 from interviews.feedback import submit_review
 from interviews.models import NoShowParty, Session, SessionStatus
+from notifications.models import Kind, OptOut
 from tests.factories import SessionFactory, review_body, submitted_feedback
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
@@ -82,6 +83,24 @@ def test_it_books_on_confirm_and_shows_the_session(
     assert response.redirect_chain[-1][0] == f"/sessions/{session.pk}/"
     assert session.candidate == candidate
     assert session.start == TOMORROW_10
+    assert (
+        f"A confirmation with the calendar file is on its way to you and to {interviewer.name}; "
+        "we will remind you 24 hours and 1 hour before."
+    ) in html.unescape(response.content.decode())
+
+
+def test_it_promises_no_reminder_the_candidate_turned_off(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    OptOut.objects.create(user=candidate, kind=Kind.REMINDER_1H)
+    OptOut.objects.create(user=candidate, kind=Kind.REMINDER_24H)
+
+    response = _as(client, candidate).post(_book_url(interviewer), follow=True)
+
+    page = html.unescape(response.content.decode())
+    assert f"on its way to you and to {interviewer.name}." in page
+    assert "we will remind you" not in page
+    assert page.count("Off in your email settings: will not be sent") == 2
 
 
 def test_it_says_the_slot_was_just_taken_and_offers_fresh_slots(
