@@ -298,7 +298,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 60 * 60,
+        # A Redis that accepts connections and then never answers (overloaded, half-dead)
+        # would otherwise hold the sender forever, a web request included.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
+    }
 CELERY_RESULT_BACKEND = None  # tasks report through the database, never through results
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it finished, so a worker that dies mid-task leaves it
@@ -306,6 +312,20 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks are sent from web requests once their transaction commits, and every one of them
+# only hurries what the outbox rows and the minute beat deliver anyway: with the broker
+# unreachable, give up after about 2 seconds (one retry) rather than hold the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# A running task keeps going when the worker loses the broker (the dispatcher works from
+# database locks, not from the message); said explicitly, which also quiets Celery's
+# warning at every reconnect.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
