@@ -11,11 +11,15 @@ file per email, so the test counts emails per notification by Message-ID.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -24,12 +28,14 @@ from django.utils import timezone
 from accounts.models import VettingStatus
 from accounts.vetting import approve_interviewer
 from interviews.booking import cancel_session
+from interviews.models import Session
 from notifications.models import Kind, Notification, State
 from notifications.outbox import notify
 from notifications.sessions import session_key
 from notifications.tasks import dispatch_due_notifications
 from tests.factories import InterviewerProfileFactory, SessionFactory, StaffFactory, UserFactory
 from tests.fault_support import FaultLab, publishing_to, wait_for
+from tests.interviews.test_booking import approved_interviewer, candidate_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -216,3 +222,49 @@ def test_two_workers_draining_one_backlog_send_each_row_once(lab: FaultLab) -> N
     senders = Counter(email.pid for email in lab.sent())
     assert set(senders) == {worker.pid for worker in workers}, "the runs did not overlap"
     assert all(len(worker.task_ids(DISPATCH_DUE, "succeeded")) == 1 for worker in workers)
+
+
+@pytest.fixture
+def silent_broker() -> Iterator[str]:
+    """A "Redis" that accepts connections and never answers: a half-dead server."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                accepted.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in [*accepted, server]:
+            connection.close()
+
+
+@pytest.mark.usefixtures("seeded_rows")
+def test_a_booking_page_answers_while_the_broker_hangs(
+    silent_broker: str, client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Without socket timeouts on the broker connection the request below never returns
+    # (and this test hangs until CI's own limit).
+    interviewer, candidate = approved_interviewer(), candidate_user()
+    start = (timezone.now() + timedelta(days=3)).replace(hour=10, minute=0, second=0)
+    client.force_login(candidate)
+
+    with publishing_to(silent_broker), caplog.at_level(logging.WARNING, "notifications.outbox"):
+        response = client.post(
+            f"/sessions/new/?interviewer={interviewer.pk}&start={start:%Y-%m-%dT%H:%M:%SZ}"
+        )
+
+    assert response.status_code == 302
+    assert "Could not queue booking-confirmed" in caplog.text
+    session = Session.objects.get(candidate=candidate)
+    confirmations = Notification.objects.filter(session=session, kind=Kind.BOOKING_CONFIRMED)
+    assert set(confirmations.values_list("state", flat=True)) == {State.PENDING}
