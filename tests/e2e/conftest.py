@@ -8,6 +8,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from notifications.dispatch import dispatch_due
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -45,6 +47,9 @@ def _short_timeouts(page: Page) -> Iterator[None]:
 
 def confirmation_link(email: str) -> str:
     """The verification link from the last email allauth sent to this address."""
+    # Account mail waits in the outbox; no worker runs beside the browser tests, so the
+    # minute beat's dispatch runs here.
+    dispatch_due()
     messages = [m for m in mail.outbox if email in m.to]
     assert messages, f"no email was sent to {email}"
     match = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(messages[-1].body))
