@@ -1,6 +1,7 @@
 """Sending what is due, exactly once per row (SPEC §9).
 
-Each row is claimed in its own transaction with `SELECT ... FOR UPDATE SKIP LOCKED`, sent
+Due rows are read a page at a time; each is then claimed in its own transaction with
+`SELECT ... FOR UPDATE SKIP LOCKED` (and only while it is still pending and due), sent
 while the lock is held, and marked sent before the commit releases it. So two dispatchers
 (two beats, the beat and a task sent on commit, a redelivered task) never take the same
 row: the second skips it while it is locked and finds it sent afterwards. A worker that
@@ -18,8 +19,10 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from django.core.mail import EmailMessage, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import InterviewerProfile
@@ -31,6 +34,10 @@ from notifications.selectors import opted_out
 logger = logging.getLogger(__name__)
 
 TIME_BUDGET = timedelta(seconds=50)
+# Rows read at a time. Each is still claimed, sent and committed on its own; what a page
+# read may miss in its fraction of a second (a kind turned off, a session cancelled
+# without voiding its rows) is at worst one email that was already due.
+PAGE = 50
 # After the 1st, 2nd, ... failed try; the last failure marks the row failed for staff.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -53,40 +60,90 @@ def dispatch_due(
     """
     sent = 0
     deadline = time.monotonic() + TIME_BUDGET.total_seconds()
-    while time.monotonic() < deadline:
-        outcome = _send_one(now=now or timezone.now(), key=key, kind=kind)
-        if outcome is None:
-            break
-        sent += outcome
+    mailer = _Mailer()
+    try:
+        while time.monotonic() < deadline:
+            moment = now or timezone.now()
+            page = _due_page(now=moment, key=key, kind=kind)
+            outcomes = [
+                _send_one(row, now=moment, mailer=mailer)
+                for row in page
+                if time.monotonic() < deadline
+            ]
+            sent += outcomes.count(True)
+            if len(page) < PAGE or outcomes.count(None) == len(outcomes):
+                # All done, or every row of the page is another dispatcher's to send.
+                break
+    finally:
+        mailer.close()
     return sent
 
 
-def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | None:
-    """One row: True sent, False skipped or failed, None when nothing is due."""
+def _due(*, now: datetime, key: str | None, kind: str | None) -> QuerySet[Notification]:
+    due = Notification.objects.filter(state=State.PENDING, due_at__lte=now).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return due if key is None else due.filter(key=key, kind=kind)
+
+
+def _due_page(*, now: datetime, key: str | None, kind: str | None) -> list[Notification]:
+    """The next due rows with what their emails need, in one query and without locks: each
+    is claimed on its own before it is sent. Reading them one by one instead would build
+    and run this join for every email, the larger part of the dispatcher's time."""
+    rows = (
+        _due(now=now, key=key, kind=kind)
+        .select_related("recipient", "session__candidate", "session__interviewer")
+        .annotate(opted_out=opted_out())
+        .order_by("due_at", "pk")
+    )
+    return list(rows[:PAGE])
+
+
+class _Mailer:
+    """One connection to the mail server for a whole run (over SMTP: one connect, STARTTLS
+    and login, not one per email), opened by the first send. A failed send closes it, so
+    the next row starts on a fresh connection."""
+
+    def __init__(self) -> None:
+        self._backend: BaseEmailBackend | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self._backend is None:
+            backend = mailers.default
+            backend.open()
+            self._backend = backend
+        try:
+            self._backend.send_messages([message])
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        backend, self._backend = self._backend, None
+        if backend is None:
+            return
+        try:
+            backend.close()
+        except Exception:  # the server hung up first: nothing is left to close
+            logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+def _send_one(row: Notification, *, now: datetime, mailer: _Mailer) -> bool | None:
+    """One row: True sent, False skipped or failed, None when another dispatcher has it
+    (or sent it since the page was read)."""
     with transaction.atomic():
-        due = Notification.objects.filter(state=State.PENDING, due_at__lte=now).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        )
-        if key is not None:
-            due = due.filter(key=key, kind=kind)
-        # Lock the next row alone (the partial index on (due_at, id) finds it at once),
-        # then read what the email needs: locking through the joins would make the
-        # database join and sort every due row to hand over one.
-        claimed = (
-            due.select_for_update(skip_locked=True)
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)
+        # The claim: lock this row, if it is still due and nobody holds it. Read under
+        # the lock, so the attempts counted are the latest.
+        attempts = (
+            _due(now=now, key=None, kind=None)
+            .filter(pk=row.pk)
+            .select_for_update(skip_locked=True)
+            .values_list("attempts", flat=True)
             .first()
         )
-        if claimed is None:
+        if attempts is None:
             return None
-        row = (
-            Notification.objects.select_related(
-                "recipient", "session__candidate", "session__interviewer"
-            )
-            .annotate(opted_out=opted_out())
-            .get(pk=claimed)
-        )
+        row.attempts = attempts
         reason = why_not(row, now=now)
         if reason:
             row.state, row.note = State.SKIPPED, reason
@@ -94,7 +151,7 @@ def _send_one(*, now: datetime, key: str | None, kind: str | None) -> bool | Non
             return False
         row.attempts += 1
         try:
-            build_message(row).send()
+            mailer.send(build_message(row))
         except Exception as error:  # the mail server refused or timed out: retry later
             logger.warning("Sending notification %s failed", row.pk, exc_info=True)
             row.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -71,7 +71,12 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
         "session": session,
         "when": local_time(session.start, recipient.time_zone),
         "when_range": local_range(session, recipient.time_zone),
-        "reminders": reminders_coming(session=session, user=recipient),
+        # Only the confirmation promises reminders: no other kind spends the two reads.
+        "reminders": (
+            reminders_coming(session=session, user=recipient)
+            if row.kind == Kind.BOOKING_CONFIRMED
+            else []
+        ),
         "ends": f"{session.end.astimezone(ZoneInfo(recipient.time_zone)):%H:%M}",
         "previous_when": local_time(previous.start, recipient.time_zone) if previous else "",
         "hours_before": 24 if row.kind == Kind.REMINDER_24H else 1,

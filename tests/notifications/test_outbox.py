@@ -1051,3 +1051,48 @@ def test_it_names_the_end_day_when_the_session_ends_after_local_midnight() -> No
     assert local_range(session, "Europe/London") == (
         "Tuesday 1 December 2026, 04:00 to 05:00 (Europe/London)"
     )
+
+
+class CountingServer(BaseEmailBackend):
+    """A mail server that counts connections, and drops the one a message fails on."""
+
+    opened: int = 0
+    fail_for: str = ""
+    delivered: list[str] = []
+
+    def open(self) -> bool:
+        CountingServer.opened += 1
+        return True
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        for message in email_messages:
+            if message.to == [CountingServer.fail_for]:
+                raise SMTPServerDisconnected("Connection unexpectedly closed")
+            CountingServer.delivered.extend(message.to)
+        return len(email_messages)
+
+
+def test_it_sends_a_run_over_one_connection_and_reconnects_after_a_failure(
+    settings: Any,
+) -> None:
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.CountingServer"}}
+    people = [UserFactory(email=f"p{n}@example.test") for n in range(5)]
+    CountingServer.opened, CountingServer.fail_for = 0, people[1].email
+    CountingServer.delivered = []
+    session = _book()
+    Notification.objects.all().delete()
+    for n, person in enumerate(people):
+        notify(
+            kind=Kind.REMINDER_24H,
+            recipients=[person],
+            key=session_key(session),
+            due_at=NOW + timedelta(seconds=n),
+            session=session,
+            now=NOW,
+        )
+
+    assert dispatch_due(now=NOW + timedelta(minutes=1)) == 4
+
+    assert CountingServer.delivered == [p.email for p in people if p != people[1]]
+    # One connection for the first email, a fresh one after the failed second.
+    assert CountingServer.opened == 2
