@@ -118,7 +118,6 @@ def digest_context(row: Notification) -> dict[str, Any]:
         "week": f"{digest.week.day} {digest.week:%B}",
         "next_when": local_range(upcoming, recipient.time_zone) if upcoming else "",
         "plan_url": absolute(reverse("study_plan")),
-        "dashboard_url": absolute(reverse("candidate_dashboard")),
         "find_url": absolute(reverse("find_interviewer")),
     }
 
