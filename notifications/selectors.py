@@ -35,8 +35,10 @@ def notifications_for_session(*, session: Session) -> QuerySet[Notification]:
 def reminders_coming(*, session: Session, user: User) -> list[str]:
     """ "24 hours", "1 hour": the reminders this person will really get, so a page or an
     email promises nothing skipped at booking (its moment had passed) or turned off."""
-    pending = Notification.objects.filter(session=session, recipient=user, state=State.PENDING)
-    kinds = set(pending.values_list("kind", flat=True)) - set(
-        OptOut.objects.filter(user=user).values_list("kind", flat=True)
+    coming = (
+        Notification.objects.filter(session=session, recipient=user, state=State.PENDING)
+        .annotate(turned_off=opted_out())
+        .filter(turned_off=False)
     )
+    kinds = set(coming.values_list("kind", flat=True))
     return [words for kind, words in REMINDER_WORDS if kind in kinds]
