@@ -132,18 +132,19 @@ def _send_one(row: Notification, *, now: datetime, mailer: _Mailer) -> bool | No
     """One row: True sent, False skipped or failed, None when another dispatcher has it
     (or sent it since the page was read)."""
     with transaction.atomic():
-        # The claim: lock this row, if it is still due and nobody holds it. Read under
-        # the lock, so the attempts counted are the latest.
-        attempts = (
-            _due(now=now, key=None, kind=None)
-            .filter(pk=row.pk)
+        # The claim: lock this row unless another dispatcher holds it, then check under
+        # the lock that it is still due (another may have sent it since the page was
+        # read). A lookup by primary key keeps the locking query as cheap as it gets.
+        locked = (
+            Notification.objects.filter(pk=row.pk)
             .select_for_update(skip_locked=True)
-            .values_list("attempts", flat=True)
+            .values_list("state", "due_at", "next_attempt_at", "attempts")
+            .order_by()
             .first()
         )
-        if attempts is None:
+        if locked is None or not _still_due(*locked[:3], now=now):
             return None
-        row.attempts = attempts
+        row.attempts = locked[3]
         reason = why_not(row, now=now)
         if reason:
             row.state, row.note = State.SKIPPED, reason
@@ -167,6 +168,14 @@ def _send_one(row: Notification, *, now: datetime, mailer: _Mailer) -> bool | No
             row.payload = {}
         row.save(update_fields=["state", "sent_at", "attempts", "payload"])
         return True
+
+
+def _still_due(
+    state: str, due_at: datetime, next_attempt_at: datetime | None, *, now: datetime
+) -> bool:
+    """`_due`'s rule for one row already read (under its lock)."""
+    waiting = next_attempt_at is None or next_attempt_at <= now
+    return state == State.PENDING and due_at <= now and waiting
 
 
 def why_not(row: Notification, *, now: datetime) -> str:
