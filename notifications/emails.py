@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import feedback_due_at
 from interviews.models import Session
+from notifications.mime import NotificationEmail
 from notifications.models import OPTIONAL, Kind, Notification
 from notifications.preferences import unsubscribe_path
 from notifications.selectors import reminders_coming
@@ -153,10 +153,10 @@ def _headers(row: Notification, footer: dict[str, str]) -> dict[str, str]:
     return headers
 
 
-def account_message(row: Notification) -> EmailMultiAlternatives:
+def account_message(row: Notification) -> NotificationEmail:
     """Account mail as allauth rendered it when it was asked for (`accounts.adapter`)."""
     payload = row.payload
-    message = EmailMultiAlternatives(
+    message = NotificationEmail(
         subject=payload["subject"],
         body=payload["body"],
         from_email=payload.get("from_email") or None,
@@ -168,14 +168,14 @@ def account_message(row: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def build_message(row: Notification) -> EmailMultiAlternatives:
+def build_message(row: Notification) -> NotificationEmail:
     if row.kind == Kind.ACCOUNT:
         return account_message(row)
     template = TEMPLATES[Kind(row.kind)]
     footer = _footer(row)
     ctx = {"site_url": settings.SITE_URL, **_context(row), **footer}
     subject = " ".join(render_to_string(f"emails/{template}-subject.txt", ctx).split())
-    message = EmailMultiAlternatives(
+    message = NotificationEmail(
         subject=subject,
         body=render_to_string(f"emails/{template}-body.txt", ctx),
         to=[row.to_address],

@@ -4,6 +4,7 @@ header, and the sender honouring all of it at send time (SPEC §9, §10)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.policy import SMTP
 from typing import Any
 
 import pytest
@@ -96,9 +97,11 @@ def test_it_puts_a_one_click_unsubscribe_in_a_reminder(
     email = _email_of(mailoutbox, booked.candidate)
     link = SITE + unsubscribe_path(user_id=booked.candidate.pk, kind=Kind.REMINDER_24H)
 
-    message = email.message()
+    message = email.message(policy=SMTP)  # as the SMTP backend serialises it
 
     assert message["List-Unsubscribe"] == f"<{link}>"
+    # Written as it is, not folded into encoded words mail clients would not read.
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n".encode() in message.as_bytes()
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert f"Stop these emails (reminder 24 hours before): {link}\n" in email.body
     html = str(email.alternatives[0][0])
