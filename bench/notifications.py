@@ -13,6 +13,7 @@ a second, and queries per notification that do not move with the count.
 
 from __future__ import annotations
 
+import email.policy
 import os
 import sys
 import time
@@ -85,7 +86,7 @@ class CountingMailer(BaseEmailBackend):
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         for message in email_messages:
-            message.message().as_bytes()
+            message.message(policy=email.policy.SMTP).as_bytes()  # as smtp.py does
         CountingMailer.sent += len(email_messages)
         return len(email_messages)
 
