@@ -27,6 +27,10 @@ SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# How many reverse proxies stand in front of the app. Only their X-Forwarded-For and
+# X-Forwarded-Proto can be believed: with none, both headers come from the client itself,
+# who could then pick any address to dodge the rate limits, or claim HTTPS.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -156,6 +160,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 # sign-up 20/m per IP) stay on; they count in CACHES, so production points CACHE_URL at
 # Redis to share the counts between processes.
 ACCOUNT_RATE_LIMITS = {"signup": "10/m/ip", "login_failed": "10/m/ip,5/300s/key"}
+# allauth's per-IP limits read the client's address as DRF's throttles do (NUM_PROXIES).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -264,6 +270,9 @@ REST_FRAMEWORK = {
         # Password guessing through the token endpoint is limited like the login form.
         "auth": env.str("API_THROTTLE_AUTH", default="10/min"),
     },
+    # Throttles key on the client's address: take it from X-Forwarded-For only as far as
+    # our own proxies wrote it (None would trust the whole header, client-written parts too).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
