@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -60,21 +61,20 @@ class ObtainToken(APIView):
     authentication_classes = []
     throttle_scope = "auth"
 
-    @extend_schema(request=TokenRequest, responses={200: TokenResponse})
+    @extend_schema(
+        request=TokenRequest,
+        responses={200: TokenResponse},
+        description=(
+            "Your API token. Five wrong passwords for one account within 5 minutes, here and on"
+            " the login page together, lock it for the rest of those minutes (429)."
+        ),
+    )
     def post(self, request: Request) -> Response:
         data = TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
+        user = _authenticate(
+            request, email=data.validated_data["email"], password=data.validated_data["password"]
         )
-        # One message for a wrong email and a wrong password, so the endpoint does not tell
-        # which accounts exist.
-        if user is None or not user.is_active:
-            raise DomainError(
-                "The email or password is not right.", code="invalid_credentials", status=400
-            )
         if not EmailAddress.objects.filter(
             user=user, email__iexact=user.email, verified=True
         ).exists():
@@ -85,6 +85,32 @@ class ObtainToken(APIView):
             )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+def _authenticate(request: Request, *, email: str, password: str) -> User:
+    """The person with these credentials, counting a failure as the login form does."""
+    try:
+        # allauth's adapter keeps the login form's count of failed attempts (per address
+        # and per account, in the cache); going through it makes both share one limit.
+        user = get_adapter(request._request).authenticate(
+            request._request, email=email.lower(), password=password
+        )
+    except DjangoValidationError as error:
+        if error.code != "too_many_login_attempts":
+            raise
+        raise DomainError(
+            "Too many failed attempts to sign in to this account. Wait 5 minutes and try"
+            " again, or reset your password.",
+            code="too_many_login_attempts",
+            status=429,
+        ) from None
+    # One message for a wrong email and a wrong password, so the endpoint does not tell
+    # which accounts exist.
+    if not isinstance(user, User) or not user.is_active:
+        raise DomainError(
+            "The email or password is not right.", code="invalid_credentials", status=400
+        )
+    return user
 
 
 class CandidateSerializer(serializers.Serializer):

@@ -159,6 +159,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 # allauth's own defaults (login 30/m per IP, 5 failed attempts per account per 5 minutes,
 # sign-up 20/m per IP) stay on; they count in CACHES, so production points CACHE_URL at
 # Redis to share the counts between processes.
+# The API's token endpoint counts failed logins through the same adapter, so the form and
+# the API share the 5 per account.
 ACCOUNT_RATE_LIMITS = {"signup": "10/m/ip", "login_failed": "10/m/ip,5/300s/key"}
 # allauth's per-IP limits read the client's address as DRF's throttles do (NUM_PROXIES).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -51,10 +52,81 @@ def test_it_throttles_guessing_whatever_x_forwarded_for_claims(
 
     statuses = [guess.status_code for guess in guesses]
     assert set(statuses) == {400, 429}
-    assert statuses.count(400) <= 10
+    assert statuses.count(400) <= 5
     assert statuses[-1] == 429
     assert right.status_code == 429
     assert not Token.objects.exists()
+
+
+def test_it_locks_the_account_after_five_wrong_passwords_even_from_new_addresses(
+    api_client: APIClient, user: User
+) -> None:
+    wrong = [
+        _ask_token(api_client, user.email, "guess", **_from(f"198.51.100.{i}")) for i in range(5)
+    ]
+    right = _ask_token(api_client, user.email, PASSWORD, **_from("198.51.100.200"))
+
+    assert [response.status_code for response in wrong] == [400] * 5
+    error = api_error(right, 429)
+    assert error["code"] == "too_many_login_attempts"
+    assert "Too many failed attempts" in error["message"]
+    assert not Token.objects.exists()
+
+
+def test_it_locks_the_account_however_its_email_is_written(
+    api_client: APIClient, user: User
+) -> None:
+    for i in range(5):
+        _ask_token(api_client, user.email.upper(), "guess", **_from(f"198.51.100.{i}"))
+
+    right = _ask_token(api_client, user.email, PASSWORD, **_from("198.51.100.200"))
+
+    assert api_error(right, 429)["code"] == "too_many_login_attempts"
+
+
+def test_it_does_not_count_a_right_password_as_a_failure(api_client: APIClient, user: User) -> None:
+    for i in range(4):
+        _ask_token(api_client, user.email, "guess", **_from(f"198.51.100.{i}"))
+    for i in range(3):
+        assert (
+            _ask_token(api_client, user.email, PASSWORD, **_from(f"192.0.2.{i}")).status_code == 200
+        )
+
+    assert _ask_token(api_client, user.email, PASSWORD, **_from("192.0.2.9")).status_code == 200
+
+
+def test_it_locks_only_the_account_guessed_at(api_client: APIClient, user: User) -> None:
+    other = User.objects.create_user(email="other@example.test", password=PASSWORD)
+    other.emailaddress_set.create(email=other.email, verified=True, primary=True)
+    for i in range(5):
+        _ask_token(api_client, user.email, "guess", **_from(f"198.51.100.{i}"))
+
+    response = _ask_token(api_client, other.email, PASSWORD, **_from("198.51.100.200"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("on_the_form", [0, 2, 5])
+def test_it_shares_the_count_of_failures_with_the_login_form(
+    api_client: APIClient, client: Client, user: User, on_the_form: int
+) -> None:
+    for i in range(on_the_form):
+        page = client.post(
+            LOGIN_URL, {"login": user.email, "password": "guess"}, **_from(f"198.51.100.{i}")
+        )
+        assert page.status_code == 200
+    for i in range(5 - on_the_form):
+        _ask_token(api_client, user.email, "guess", **_from(f"192.0.2.{i}"))
+
+    right = _ask_token(api_client, user.email, PASSWORD, **_from("203.0.113.1"))
+    form = client.post(
+        LOGIN_URL, {"login": user.email, "password": PASSWORD}, **_from("203.0.113.2")
+    )
+
+    assert api_error(right, 429)["code"] == "too_many_login_attempts"
+    assert form.status_code == 200
+    assert "Too many failed login attempts" in form.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_it_counts_clients_by_the_address_a_trusted_proxy_reports(
