@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +31,7 @@ from accounts.profiles import (
     save_profile,
 )
 from accounts.timezones import validate_time_zone
+from accounts.tokens import issue_token, revoke_token
 from config.errors import DomainError
 
 
@@ -57,16 +59,32 @@ class TokenResponse(serializers.Serializer):
 
 
 class ObtainToken(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
     throttle_scope = "auth"
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # Asking for a token takes no credentials but the password: a stale token or a
+        # session sent along must neither refuse the request nor demand a CSRF token.
+        if self._asks_for_a_token():
+            return []
+        return super().get_authenticators()
+
+    def get_permissions(self) -> Sequence[Any]:
+        if self._asks_for_a_token():
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def _asks_for_a_token(self) -> bool:
+        # drf-spectacular asks for the authenticators before it has set a request.
+        return self.request is not None and self.request.method == "POST"
 
     @extend_schema(
         request=TokenRequest,
         responses={200: TokenResponse},
         description=(
-            "Your API token. Five wrong passwords for one account within 5 minutes, here and on"
-            " the login page together, lock it for the rest of those minutes (429)."
+            "Your API token. It stays the same until it expires, you change your password or"
+            " you revoke it; then this gives a new one. Five wrong passwords for one account"
+            " within 5 minutes, here and on the login page together, lock it for the rest of"
+            " those minutes (429)."
         ),
     )
     def post(self, request: Request) -> Response:
@@ -83,8 +101,16 @@ class ObtainToken(APIView):
                 code="email_not_verified",
                 status=403,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": issue_token(user=user).key})
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Revoke your API token: it answers 401 from now on.",
+    )
+    def delete(self, request: Request) -> Response:
+        revoke_token(user=signed_in_user(request))
+        return Response(status=204)
 
 
 def _authenticate(request: Request, *, email: str, password: str) -> User:

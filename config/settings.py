@@ -8,6 +8,7 @@ DEBUG=False.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -164,6 +165,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 ACCOUNT_RATE_LIMITS = {"signup": "10/m/ip", "login_failed": "10/m/ip,5/300s/key"}
 # allauth's per-IP limits read the client's address as DRF's throttles do (NUM_PROXIES).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# An API token stops working this long after it was issued; signing in again gives a new one.
+API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=30))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -281,7 +284,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mockloop API",
-    "DESCRIPTION": "Mock system design interviews: matching, booking, feedback, study plans.",
+    "DESCRIPTION": (
+        "Mock system design interviews: matching, booking, feedback, study plans.\n\n"
+        "Authenticate with `Authorization: Token <key>`, the key from `POST /api/v1/auth/token/`."
+        f" A token expires {API_TOKEN_LIFETIME.days} days after it was issued (then 401 with"
+        " the code `token_expired`: ask for a new one); a password change or"
+        " `DELETE /api/v1/auth/token/` revokes it at once."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,15 +4,20 @@ tokens expire, and are revoked on demand and by a password change or reset."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from notifications.dispatch import dispatch_due
 from tests.api import api_error
 from tests.factories import PASSWORD
 
@@ -155,3 +160,133 @@ def test_it_counts_clients_by_the_address_a_trusted_proxy_reports(
     assert {response.status_code for response in first} == {400}
     assert api_error(same_client, 429)["code"] == "throttled"
     assert other_client.status_code == 200
+
+
+# --- Finding 6: tokens rotate and expire -----------------------------------------------------
+
+
+@pytest.fixture
+def token(api_client: APIClient, user: User) -> str:
+    response = _ask_token(api_client, user.email, PASSWORD)
+    assert response.status_code == 200
+    key = response.json()["token"]
+    assert _me_with(key).status_code == 200
+    return str(key)
+
+
+def _sign_in_again(user: User, password: str) -> str:
+    response = _ask_token(APIClient(), user.email, password)
+    assert response.status_code == 200, response.json()
+    return str(response.json()["token"])
+
+
+def test_it_revokes_the_token_on_delete(user: User, token: str) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = client.delete(TOKEN_URL)
+
+    assert response.status_code == 204
+    assert api_error(_me_with(token), 401)["code"] == "authentication_failed"
+    assert _sign_in_again(user, PASSWORD) != token
+
+
+def test_it_revokes_the_token_of_a_session_that_asks(
+    client: Client, user: User, token: str
+) -> None:
+    client.force_login(user)
+
+    response = client.delete(TOKEN_URL)
+
+    assert response.status_code == 204
+    assert _me_with(token).status_code == 401
+
+
+def test_it_refuses_an_anonymous_delete(api_client: APIClient, token: str) -> None:
+    response = api_client.delete(TOKEN_URL)
+
+    assert api_error(response, 401)["code"] == "not_authenticated"
+    assert _me_with(token).status_code == 200
+
+
+def test_it_gives_a_token_even_when_a_revoked_one_is_sent_along(user: User, token: str) -> None:
+    Token.objects.filter(key=token).delete()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = _ask_token(client, user.email, PASSWORD)
+
+    assert response.status_code == 200
+    assert response.json()["token"] != token
+
+
+def test_it_revokes_the_token_when_the_password_is_changed(
+    client: Client, user: User, token: str
+) -> None:
+    client.force_login(user)
+
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert api_error(_me_with(token), 401)["code"] == "authentication_failed"
+    new_token = _sign_in_again(user, NEW_PASSWORD)
+    assert new_token != token
+    assert _me_with(new_token).status_code == 200
+
+
+def test_it_revokes_the_token_when_the_password_is_reset(
+    client: Client, user: User, token: str, mailoutbox: list[Any]
+) -> None:
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    dispatch_due()
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)
+    assert link is not None
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_from_key_done")
+    assert api_error(_me_with(token), 401)["code"] == "authentication_failed"
+    assert _sign_in_again(user, NEW_PASSWORD) != token
+
+
+@pytest.mark.parametrize(("days", "works"), [(29, True), (30, False), (400, False)])
+def test_it_expires_a_token_after_its_lifetime(
+    user: User, token: str, days: int, works: bool
+) -> None:
+    with time_machine.travel(timezone.now() + timedelta(days=days, seconds=-1 if works else 0)):
+        response = _me_with(token)
+        if works:
+            assert response.status_code == 200
+            assert _sign_in_again(user, PASSWORD) == token
+        else:
+            error = api_error(response, 401)
+            assert error["code"] == "token_expired"
+            assert "POST /api/v1/auth/token/" in error["message"]
+            assert response["WWW-Authenticate"] == "Token"
+            new_token = _sign_in_again(user, PASSWORD)
+            assert new_token != token
+            assert _me_with(new_token).status_code == 200
+
+
+def test_it_takes_the_lifetime_from_the_settings(user: User, token: str, settings: Any) -> None:
+    settings.API_TOKEN_LIFETIME = timedelta(days=1)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert api_error(_me_with(token), 401)["code"] == "token_expired"
+
+
+def test_it_documents_revoking_a_token(client: Client) -> None:
+    document = client.get("/api/schema/?format=json").json()
+
+    operation = document["paths"][TOKEN_URL]["delete"]
+    assert set(operation["responses"]) >= {"204"}
+    assert "30 days" in document["info"]["description"]
