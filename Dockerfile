@@ -54,6 +54,7 @@ COPY --from=builder /app /app
 # this leaks into the running container). collectstatic does not touch the DB.
 # var/ is excluded by .dockerignore; give the app user a writable one.
 RUN SECRET_KEY=build-only \
+    SITE_URL=http://build.invalid \
     DEBUG=False \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
@@ -67,11 +68,11 @@ EXPOSE 8000
 
 # python:3.13-slim has no curl; urlopen raises (exit 1) on refusal, timeout or
 # any 4xx/5xx (/healthz answers 503 when the database or broker is down).
-# X-Forwarded-Proto: https keeps SECURE_SSL_REDIRECT from bouncing this plain-HTTP
-# probe to https://127.0.0.1 (settings trust that header, as from the TLS proxy).
+# /healthz is exempt from SECURE_SSL_REDIRECT (config/settings.py), so this
+# plain-HTTP probe is answered, not bounced to https://127.0.0.1.
 # The Host is 127.0.0.1:8000, so ALLOWED_HOSTS must keep 127.0.0.1.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import urllib.request as u; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'X-Forwarded-Proto': 'https'}), timeout=4)"]
+    CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 # Workers and their kind come from gunicorn.conf.py (read from /app).
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

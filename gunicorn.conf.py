@@ -14,3 +14,10 @@ import os
 # More cores: raise WEB_CONCURRENCY (about 1.5 workers a core left after PostgreSQL).
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "sync"
+
+# gunicorn believes X-Forwarded-Proto from these peers (127.0.0.1 by default). With no proxy
+# configured (TRUSTED_PROXY_COUNT, as in config/settings.py) it believes no one, so a local
+# client cannot pass plain HTTP off as HTTPS; behind a proxy, Django's
+# SECURE_PROXY_SSL_HEADER decides.
+if int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) == 0:
+    forwarded_allow_ips = ""

@@ -2,8 +2,8 @@
 
 The defaults are the development stack that `make run` serves on a fresh machine: SQLite,
 Celery over kombu's filesystem transport (no broker server), emails as files in var/mail/.
-Production sets DATABASE_URL, CELERY_BROKER_URL, CACHE_URL, EMAIL_URL, SECRET_KEY and
-DEBUG=False.
+Production sets DATABASE_URL, CELERY_BROKER_URL, CACHE_URL, EMAIL_URL, SECRET_KEY, SITE_URL
+and DEBUG=False, and TRUSTED_PROXY_COUNT when it runs behind reverse proxies.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,7 +28,14 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Every link in an email starts with it: production must say where it is served, or a
+# default would send people to 127.0.0.1.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the address people open the site at (e.g. https://mockloop.example):"
+        " every link in an email starts with it."
+    )
 # How many reverse proxies stand in front of the app. Only their X-Forwarded-For and
 # X-Forwarded-Proto can be believed: with none, both headers come from the client itself,
 # who could then pick any address to dodge the rate limits, or claim HTTPS.
@@ -243,7 +251,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The container's healthcheck calls http://127.0.0.1:8000/healthz past any proxy; a
+    # redirect to https would fail it on a server that is fine.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if TRUSTED_PROXY_COUNT:
+        # The TLS-terminating proxy sets it (and must overwrite a client's own).
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

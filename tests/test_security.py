@@ -39,6 +39,7 @@ def test_it_passes_the_deploy_check_in_production_mode() -> None:
         "DEBUG": "False",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
         "ALLOWED_HOSTS": "example.com",
+        "SITE_URL": "https://example.com",
     }
 
     result = subprocess.run(
