@@ -7,7 +7,10 @@ too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -15,8 +18,11 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from interviews.booking import book_session
-from interviews.models import Session
+from interviews.feedback import save_feedback_draft
+from interviews.models import Feedback, Review, Session
+from interviews.rubrics import get_current_rubric, rubric_criteria
 from tests.api import api_error
+from tests.factories import SessionFactory, review_body
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +44,100 @@ def _as(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+# --- Feedback and reviews -------------------------------------------------------------------
+
+
+@pytest.fixture
+def held() -> Iterator[Session]:
+    """A session that has started, with a draft the interviewer saved earlier."""
+    start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    session = SessionFactory.create(start=start, end=start + timedelta(hours=1))
+    with time_machine.travel(start + timedelta(minutes=30), tick=False):
+        save_feedback_draft(
+            session=session,
+            by=session.interviewer,
+            revision=0,
+            data={
+                "scores": {str(_first_criterion()): 2},
+                "phases": {"functional-spec": {"notes": "Kept notes."}},
+                "strengths": "Kept strengths.",
+                "improvements": "Kept improvements.",
+            },
+        )
+        yield session
+
+
+def _first_criterion() -> int:
+    return rubric_criteria(get_current_rubric())[0].pk
+
+
+def _assert_draft_kept(session: Session) -> None:
+    feedback = Feedback.objects.get(session=session)
+    assert feedback.revision == 1
+    assert feedback.strengths == "Kept strengths."
+    assert feedback.improvements == "Kept improvements."
+    assert feedback.phase_notes.get(phase="functional-spec").notes == "Kept notes."
+    assert feedback.scores.get().score == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"strengths": NUL}, "strengths"),
+        ({"improvements": NUL}, "improvements"),
+        ({"phases": {"functional-spec": {"notes": NUL}}}, "phases.functional-spec.notes"),
+        ({"scores": {"{criterion}": SUPERSCRIPT_TWO}}, "scores.{criterion}"),
+        ({"scores": {"{criterion}": HUGE}}, "scores.{criterion}"),
+        ({"scores": {SUPERSCRIPT_TWO: 3}}, f"scores.{SUPERSCRIPT_TWO}"),
+        ({"scores": {HUGE: 3}}, f"scores.{HUGE}"),
+        ({"strengths": "New.", "revision": SUPERSCRIPT_TWO}, "revision"),
+        ({"strengths": "New.", "revision": HUGE}, "revision"),
+    ],
+)
+@pytest.mark.parametrize("tail", ["feedback/", "feedback/submit/"])
+def test_it_refuses_bad_feedback_input_naming_the_field_and_keeps_the_draft(
+    held: Session, body: dict[str, Any], field: str, tail: str
+) -> None:
+    criterion = str(_first_criterion())
+    text = json.dumps(body).replace("{criterion}", criterion)
+    method = "put" if tail == "feedback/" else "post"
+
+    response = getattr(_as(held.interviewer), method)(
+        f"/api/v1/sessions/{held.pk}/{tail}", text, content_type="application/json"
+    )
+
+    error = api_error(response, 400)
+    assert error["code"] == "invalid"
+    assert field.replace("{criterion}", criterion) in error["fields"]
+    _assert_draft_kept(held)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"comment": NUL}, "comment"),
+        ({"rating": SUPERSCRIPT_TWO}, "rating"),
+        ({"rating": HUGE}, "rating"),
+        ({"self_assessment": {"going-deep": SUPERSCRIPT_TWO}}, "self_assessment.going-deep"),
+    ],
+)
+def test_it_refuses_a_bad_review_naming_the_field(
+    held: Session, change: dict[str, Any], field: str
+) -> None:
+    body = review_body()
+    if "self_assessment" in change:
+        body["self_assessment"] |= change["self_assessment"]
+    else:
+        body |= change
+
+    response = _as(held.candidate).post(f"/api/v1/sessions/{held.pk}/review/", body)
+
+    error = api_error(response, 400)
+    assert error["code"] == "invalid"
+    assert field in error["fields"]
+    assert not Review.objects.exists()
 
 
 # --- Dates at the edges ---------------------------------------------------------------------
