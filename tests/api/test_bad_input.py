@@ -140,6 +140,30 @@ def test_it_refuses_a_bad_review_naming_the_field(
     assert not Review.objects.exists()
 
 
+# --- The profile ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["candidate", "interviewer"])
+def test_it_refuses_a_nul_byte_in_a_skill_area_slug(role: str) -> None:
+    person = candidate_user() if role == "candidate" else approved_interviewer()
+    name = "focus_areas" if role == "candidate" else "expertise"
+    before = _areas(person, role)
+
+    response = _as(person).patch(
+        "/api/v1/me/", {role: {name: ["caching", "concur\x00rency"]}}, format="json"
+    )
+
+    error = api_error(response, 400)
+    assert name in error["fields"][role]
+    assert _areas(User.objects.get(pk=person.pk), role) == before
+
+
+def _areas(person: User, role: str) -> set[str]:
+    if role == "candidate":
+        return set(person.candidate_profile.focus_areas.values_list("slug", flat=True))
+    return set(person.interviewer_profile.expertise.values_list("slug", flat=True))
+
+
 # --- Dates at the edges ---------------------------------------------------------------------
 
 
