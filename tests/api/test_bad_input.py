@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
+from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -22,7 +24,7 @@ from interviews.feedback import save_feedback_draft
 from interviews.models import Feedback, Review, Session
 from interviews.rubrics import get_current_rubric, rubric_criteria
 from tests.api import api_error
-from tests.factories import SessionFactory, review_body
+from tests.factories import PASSWORD, SessionFactory, UserFactory, review_body
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +222,30 @@ def test_it_refuses_to_reschedule_to_the_edges_of_time(start: str) -> None:
 
     assert "start" in api_error(response, 400)["fields"]
     assert Session.objects.get().start == TOMORROW_10
+
+
+# --- Bodies the parser cannot take ----------------------------------------------------------
+
+
+def test_it_answers_a_deeply_nested_body_with_a_parse_error() -> None:
+    response = Client(raise_request_exception=False).post(
+        "/api/v1/auth/token/", "[" * 100_000, content_type="application/json"
+    )
+
+    assert api_error(response, 400)["code"] == "parse_error"
+
+
+def test_it_answers_a_10_megabyte_body_with_a_413_in_the_error_shape(
+    settings: Settings,
+) -> None:
+    settings.DEBUG = False
+    user = UserFactory.create()
+    body = json.dumps({"email": user.email, "password": PASSWORD, "padding": "x" * 10_000_000})
+
+    response = Client(raise_request_exception=False).post(
+        "/api/v1/auth/token/", body, content_type="application/json"
+    )
+
+    error = api_error(response, 413)
+    assert error["code"] == "too_large"
+    assert "2.5 MB" in error["message"]
