@@ -139,9 +139,19 @@ def _authenticate(request: Request, *, email: str, password: str) -> User:
     return user
 
 
+class SkillAreaSlugField(serializers.SlugRelatedField):
+    """A skill area named by its slug."""
+
+    def to_internal_value(self, data: Any) -> SkillArea:
+        # Read as a slug before the lookup: PostgreSQL refuses a NUL byte in a query with an
+        # error, not with "no such row".
+        serializers.SlugField().run_validation(data)
+        return super().to_internal_value(data)
+
+
 class CandidateSerializer(serializers.Serializer):
     target_level = serializers.ChoiceField(choices=CandidateLevel.choices)
-    focus_areas = serializers.SlugRelatedField(
+    focus_areas = SkillAreaSlugField(
         slug_field="slug", queryset=SkillArea.objects.all(), many=True, allow_empty=False
     )
     goal = serializers.CharField(max_length=140, allow_blank=True, required=False, default="")
@@ -149,7 +159,7 @@ class CandidateSerializer(serializers.Serializer):
 
 class InterviewerSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=InterviewerLevel.choices)
-    expertise = serializers.SlugRelatedField(
+    expertise = SkillAreaSlugField(
         slug_field="slug", queryset=SkillArea.objects.all(), many=True, allow_empty=False
     )
     bio = serializers.CharField(max_length=2000)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -54,6 +56,10 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     # Django refuses some requests before any view runs (a body over the upload limit, a
     # suspicious header): the API still answers in its own error shape.
     if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+            body = error_body("too_large", f"Send a body of at most {megabytes:g} MB.")
+            return JsonResponse(body, status=413)
         body = error_body("bad_request", "The request could not be read.")
         return JsonResponse(body, status=400)
     return default_bad_request(request, exception)

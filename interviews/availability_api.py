@@ -16,7 +16,7 @@ times in the interviewer's zone; an end of "23:59" (or "24:00" on input) means m
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from rest_framework.views import APIView
 from accounts.access import signed_in_user
 from accounts.models import User, VettingStatus
 from config.errors import DomainError
+from config.fields import InstantField
 from interviews import availability
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
@@ -200,33 +201,6 @@ class AvailabilityDetail(APIView):
             window_id=int(match[2]),
         )
         return Response(status=204)
-
-
-# An unescaped "+" in a query string arrives as a space: "2027-03-14T09:00:00 01:00".
-SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
-
-
-@extend_schema_field(OpenApiTypes.DATETIME)
-class InstantField(serializers.Field):
-    """An ISO 8601 date and time that must carry its offset: a bare time is ambiguous."""
-
-    default_error_messages = {
-        "invalid": "Enter a date and time in ISO 8601, such as 2027-03-14T09:00:00Z.",
-        "naive": "Include the UTC offset, such as 2027-03-14T09:00:00+01:00 or ...Z.",
-    }
-
-    def to_internal_value(self, data: Any) -> datetime:
-        text = SPACE_FOR_PLUS.sub(r"\1+\2", str(data).strip())
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            self.fail("invalid")
-        if value.tzinfo is None:
-            self.fail("naive")
-        return value.astimezone(UTC)
-
-    def to_representation(self, value: datetime) -> str:
-        return value.isoformat()
 
 
 class InterviewerSlotsQuery(serializers.Serializer):

@@ -40,6 +40,7 @@ from functools import partial
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
@@ -47,6 +48,7 @@ from django.utils import timezone
 
 from accounts.models import InterviewerProfile, User
 from config.errors import DomainError
+from config.fields import MAX_DATABASE_INTEGER
 from interviews.matching import bayesian_rating
 from interviews.models import (
     MAX_RATING,
@@ -225,20 +227,42 @@ def _choice(value: Any, allowed: Iterable[str]) -> str | None:
     return value if isinstance(value, str) and value in allowed else None
 
 
+# The one layer that reads values out of a JSON body or a posted form: Django's own
+# fields, so "²" or a 5,000-digit string is refused as a number is, and a NUL byte (which
+# PostgreSQL refuses in text) is refused before it reaches the database.
+TEXT_FIELD = forms.CharField(required=False, max_length=MAX_TEXT, strip=False)
+CRITERION_ID_FIELD = forms.IntegerField(min_value=1, max_value=MAX_DATABASE_INTEGER)
+SCORE_FIELD = forms.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE)
+RATING_FIELD = forms.IntegerField(min_value=MIN_RATING, max_value=MAX_RATING)
+REVISION_FIELD = forms.IntegerField(min_value=0, max_value=MAX_DATABASE_INTEGER)
+
+
+def _cleaned(form_field: forms.Field, value: Any) -> Any | None:
+    """The value as the field reads it, or None if the field refuses it."""
+    try:
+        return form_field.clean(value)
+    except ValidationError:
+        return None
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return ""
-    return value if isinstance(value, str) and len(value) <= MAX_TEXT else None
+    # A form field would read a number as its digits; a client sending one made a mistake.
+    return _cleaned(TEXT_FIELD, value) if isinstance(value, str) else None
 
 
-def _integer(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+def _integer(value: Any, form_field: forms.IntegerField) -> int | None:
+    # True is an int to Python, and "true" is no number; a form field would read 1 and fail.
+    return None if isinstance(value, bool) else _cleaned(form_field, value)
+
+
+def clean_criterion_id(value: Any) -> int | None:
+    return _integer(value, CRITERION_ID_FIELD)
+
+
+def clean_score(value: Any) -> int | None:
+    return _integer(value, SCORE_FIELD)
 
 
 def parse_feedback_data(
@@ -258,7 +282,7 @@ def parse_feedback_data(
         errors["scores"] = ["Send the scores as an object of criterion id to score."]
     else:
         for key, value in scores.items():
-            criterion_id = _integer(key)
+            criterion_id = clean_criterion_id(key)
             if criterion_id is None or criterion_id not in criterion_ids:
                 errors[f"scores.{key}"] = [
                     f"Rubric version {rubric_number} has no criterion {key}."
@@ -267,8 +291,8 @@ def parse_feedback_data(
             if value is None or value == "":
                 changes.scores[criterion_id] = None
                 continue
-            score = _integer(value)
-            if score is None or not MIN_SCORE <= score <= MAX_SCORE:
+            score = clean_score(value)
+            if score is None:
                 errors[f"scores.{key}"] = [f"Score {MIN_SCORE} to {MAX_SCORE}."]
                 continue
             changes.scores[criterion_id] = score
@@ -334,7 +358,7 @@ def parse_revision(value: Any) -> int | None:
     """The revision a client says it last read: absent means "do not check"."""
     if value is None or value == "":
         return None
-    revision = _integer(value)
+    revision = _integer(value, REVISION_FIELD)
     if revision is None:
         raise ValidationError({"revision": ["Send the revision you last read, a whole number."]})
     return revision
@@ -355,8 +379,8 @@ _FALSE = {"false", "no", "off", "0"}
 def parse_review_data(*, data: Mapping[str, Any]) -> ReviewInput:
     """Check a review; every bad or missing field is named at once."""
     errors: dict[str, list[str]] = {}
-    rating = _integer(data.get("rating"))
-    if rating is None or not MIN_RATING <= rating <= MAX_RATING:
+    rating = _integer(data.get("rating"), RATING_FIELD)
+    if rating is None:
         errors["rating"] = [f"Rate your interviewer from {MIN_RATING} to {MAX_RATING}."]
     comment = _text(data.get("comment", ""))
     if comment is None:
@@ -381,8 +405,8 @@ def parse_review_data(*, data: Mapping[str, Any]) -> ReviewInput:
                     f"No phase “{slug}”; use one of {', '.join(PHASE_SLUGS)}."
                 ]
         for phase in PHASES:
-            score = _integer(given.get(phase.slug))
-            if score is None or not MIN_SCORE <= score <= MAX_SCORE:
+            score = clean_score(given.get(phase.slug))
+            if score is None:
                 errors[f"self_assessment.{phase.slug}"] = [
                     f"Score yourself {MIN_SCORE} to {MAX_SCORE} for {phase.name}."
                 ]

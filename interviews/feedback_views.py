@@ -311,8 +311,10 @@ class _FormPage:
         }
         posted = self.posted or {}
         for key, value in posted.get("scores", {}).items():
-            if str(value).isdigit():
-                scores[int(key)] = int(value)
+            # A refused save may have posted anything: show back only what reads as a score.
+            criterion_id, score = service.clean_criterion_id(key), service.clean_score(value)
+            if criterion_id is not None and score is not None:
+                scores[criterion_id] = score
         for slug, given in posted.get("phases", {}).items():
             entry = phases.get(slug, PhaseEntry())
             phases[slug] = PhaseEntry(
@@ -462,7 +464,10 @@ def _step_url(session: Session, step: str) -> str:
 def _revision(raw: str) -> int:
     # A page always sends one. An absent or garbled one counts as 0, the revision of a page
     # rendered before the first save, so it cannot skip the two-tab check.
-    return int(raw) if raw.strip().isdigit() else 0
+    try:
+        return service.parse_revision(raw) or 0
+    except ValidationError:
+        return 0
 
 
 def _status(refusal: DomainError | ValidationError) -> int:

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.access import signed_in_user
 from accounts.models import SkillArea
 from config.errors import DomainError
-from interviews.availability_api import InstantField
+from config.fields import InstantField
 from interviews.matching import Match, find_matches
 
 DEFAULT_RANGE = timedelta(days=14)

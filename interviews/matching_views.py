@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.access import signed_in_user
 from accounts.models import SkillArea, User
+from config.fields import validate_date_in_range
 from interviews.matching import Match, find_matches
 from interviews.slots import Slot
 
@@ -42,8 +43,13 @@ class FindForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Interviewers who know these areas rank higher.",
     )
-    start = forms.DateField(label="From", widget=_date_input())
-    end = forms.DateField(label="Until", widget=_date_input(), help_text="Included.")
+    start = forms.DateField(label="From", widget=_date_input(), validators=[validate_date_in_range])
+    end = forms.DateField(
+        label="Until",
+        widget=_date_input(),
+        help_text="Included.",
+        validators=[validate_date_in_range],
+    )
 
     def __init__(self, *args: Any, areas: list[SkillArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

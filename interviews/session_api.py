@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from accounts.access import signed_in_user
 from accounts.models import User
 from config.api import Pagination, exception_handler
+from config.fields import validate_instant_in_range
 from interviews import booking
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import feedback_status_for, review_status_for
@@ -98,12 +99,12 @@ def session_data(session: Session, viewer: User, *, just_booked: bool = False) -
 
 class BookingRequest(serializers.Serializer):
     interviewer = serializers.IntegerField()
-    start = serializers.DateTimeField()
+    start = serializers.DateTimeField(validators=[validate_instant_in_range])
     length = serializers.IntegerField(required=False, default=DEFAULT_SESSION_MINUTES)
 
 
 class RescheduleRequest(serializers.Serializer):
-    start = serializers.DateTimeField()
+    start = serializers.DateTimeField(validators=[validate_instant_in_range])
 
 
 class NoShowRequest(serializers.Serializer):

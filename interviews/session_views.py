@@ -9,10 +9,11 @@ and the interviewer's fresh slots, each one click from a new confirmation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
+from config.fields import MAX_DATABASE_INTEGER, InstantFormField, parse_instant
 from interviews import booking
 from interviews.availability import busy_intervals, free_slots
 from interviews.calendar import ics_filename, session_ics
@@ -105,12 +107,41 @@ def _feedback_step(session: Session, user: User, now: datetime) -> FeedbackStep 
     )
 
 
+class BookingLinkForm(forms.Form):
+    """The booking link's query: `/sessions/new/?interviewer=<id>&start=<iso>[&length=]`."""
+
+    interviewer = forms.IntegerField(min_value=1, max_value=MAX_DATABASE_INTEGER)
+    start = InstantFormField(label="Start")
+    length = forms.IntegerField(
+        label="Length in minutes",
+        min_value=MIN_SESSION_MINUTES,
+        max_value=MAX_SESSION_MINUTES,
+        required=False,
+    )
+
+
 @login_required
 def book(request: HttpRequest) -> HttpResponse:
     candidate = signed_in_user(request)
-    interviewer = _bookable_interviewer(request.GET.get("interviewer", ""))
-    start = _parse_start(request.GET.get("start", ""))
-    length = _parse_length(request.GET.get("length", ""))
+    link = BookingLinkForm(request.GET)
+    link.is_valid()
+    interviewer = _bookable_interviewer(link.cleaned_data.get("interviewer"))
+    if link.errors:
+        # The interviewer is real, but the time or the length of the link is not usable:
+        # say which, as a form would, rather than a 404 that hides what went wrong.
+        ctx: dict[str, Any] = {
+            "interviewer": interviewer,
+            "start": None,
+            "length": DEFAULT_SESSION_MINUTES,
+            "error": " ".join(
+                f"{link.fields[name].label}: {' '.join(str(text) for text in texts)}"
+                for name, texts in link.errors.items()
+            ),
+            "taken": False,
+        }
+        return render(request, "interviews/book.html", ctx, status=400)
+    start: datetime = link.cleaned_data["start"]
+    length: int = link.cleaned_data["length"] or DEFAULT_SESSION_MINUTES
     now = timezone.now()
     error = ""
     taken = False
@@ -312,13 +343,13 @@ def _text(refusal: Exception) -> str:
     return "You cannot do that."
 
 
-def _bookable_interviewer(raw: str) -> User:
+def _bookable_interviewer(interviewer_id: int | None) -> User:
     # Unknown and unapproved interviewers look the same: the page has nothing to offer.
-    if not raw.isdigit():
+    if interviewer_id is None:
         raise Http404
     found = (
         User.objects.select_related("interviewer_profile")
-        .filter(pk=int(raw), interviewer_profile__isnull=False)
+        .filter(pk=interviewer_id, interviewer_profile__isnull=False)
         .first()
     )
     if found is None or not found.interviewer_profile.is_approved:
@@ -327,22 +358,11 @@ def _bookable_interviewer(raw: str) -> User:
 
 
 def _parse_start(raw: str) -> datetime:
-    # A "+" in a hand-typed query string arrives as a space.
+    # Only the session page's own slot buttons post a start: anything else is no slot.
     try:
-        start = datetime.fromisoformat(raw.strip().replace(" ", "+"))
-    except ValueError as error:
+        return parse_instant(raw)
+    except ValidationError as error:
         raise Http404 from error
-    if start.tzinfo is None:
-        raise Http404
-    return start.astimezone(UTC)
-
-
-def _parse_length(raw: str) -> int:
-    if not raw:
-        return DEFAULT_SESSION_MINUTES
-    if not raw.isdigit() or not MIN_SESSION_MINUTES <= int(raw) <= MAX_SESSION_MINUTES:
-        raise Http404
-    return int(raw)
 
 
 def _offered(*, interviewer: User, start: datetime, length: int, now: datetime) -> bool:

@@ -146,19 +146,33 @@ def test_it_shows_other_rule_refusals_clearly(client: Client, interviewer: User)
         {"interviewer": "x", "start": "2026-03-03T10:00:00Z"},
         {"interviewer": "999999", "start": "2026-03-03T10:00:00Z"},
         {"start": "2026-03-03T10:00:00Z"},
-        {"interviewer": "{id}", "start": "not-a-time"},
-        {"interviewer": "{id}", "start": "2026-03-03T10:00:00"},  # no offset: ambiguous
-        {"interviewer": "{id}", "start": "2026-03-03T10:00:00Z", "length": "200"},
     ],
 )
-def test_it_answers_404_for_a_booking_link_that_makes_no_sense(
+def test_it_answers_404_for_a_booking_link_without_an_interviewer(
     client: Client, interviewer: User, query: dict[str, str]
 ) -> None:
-    params = {name: value.format(id=interviewer.pk) for name, value in query.items()}
+    response = _as(client, candidate_user()).get("/sessions/new/?" + urlencode(query))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ({"start": "not-a-time"}, "Start"),
+        ({"start": "2026-03-03T10:00:00"}, "Start"),  # no offset: ambiguous
+        ({"start": "2026-03-03T10:00:00Z", "length": "200"}, "Length in minutes"),
+    ],
+)
+def test_it_names_what_is_wrong_with_a_booking_links_time(
+    client: Client, interviewer: User, query: dict[str, str], label: str
+) -> None:
+    params = {"interviewer": str(interviewer.pk), **query}
 
     response = _as(client, candidate_user()).get("/sessions/new/?" + urlencode(params))
 
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.context["error"].startswith(f"{label}:")
 
 
 def test_it_hides_pending_interviewers_behind_404(client: Client, interviewer: User) -> None:

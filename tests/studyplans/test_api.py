@@ -418,14 +418,14 @@ def _over_the_upload_limit() -> str:
     return json.dumps({"status": "done", "padding": "x" * 3_000_000})
 
 
-def test_it_refuses_a_body_over_the_upload_limit_with_a_400(ann: User) -> None:
+def test_it_refuses_a_body_over_the_upload_limit_with_a_413(ann: User) -> None:
     item = study_item(ann)
 
     response = as_user(ann).patch(
         item_url(item), _over_the_upload_limit(), content_type="application/json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert PlanItem.objects.get(pk=item.pk).status == ItemStatus.TODO
 
 
@@ -434,7 +434,7 @@ def test_it_refuses_a_body_over_the_upload_limit_in_the_error_shape(ann: User) -
         item_url(study_item(ann)), _over_the_upload_limit(), content_type="application/json"
     )
 
-    api_error(response, 400)
+    assert api_error(response, 413)["code"] == "too_large"
 
 
 def test_it_answers_404_for_another_candidates_item(ann: User) -> None:
