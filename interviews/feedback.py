@@ -252,6 +252,17 @@ def _text(value: Any) -> str | None:
     return _cleaned(TEXT_FIELD, value) if isinstance(value, str) else None
 
 
+def _text_errors(value: Any, what: str) -> list[str]:
+    """Why `_text` refused a value, in the field's own words where it has them ("Null
+    characters are not allowed.", "Ensure this value has at most 5000 characters...")."""
+    if isinstance(value, str):
+        try:
+            TEXT_FIELD.clean(value)
+        except ValidationError as error:
+            return list(error.messages)
+    return [f"Write {what} as text of at most {MAX_TEXT:,} characters."]
+
+
 def _integer(value: Any, form_field: forms.IntegerField) -> int | None:
     # True is an int to Python, and "true" is no number; a form field would read 1 and fail.
     return None if isinstance(value, bool) else _cleaned(form_field, value)
@@ -320,9 +331,7 @@ def parse_feedback_data(
             if "notes" in entry:
                 notes = _text(entry["notes"])
                 if notes is None:
-                    errors[f"phases.{slug}.notes"] = [
-                        f"Write the notes as text of at most {MAX_TEXT:,} characters."
-                    ]
+                    errors[f"phases.{slug}.notes"] = _text_errors(entry["notes"], "the notes")
                 else:
                     given["notes"] = notes
             changes.phases[slug] = given
@@ -345,7 +354,7 @@ def parse_feedback_data(
         if name in data:
             text = _text(data[name])
             if text is None:
-                errors[name] = [f"Write this as text of at most {MAX_TEXT:,} characters."]
+                errors[name] = _text_errors(data[name], "this")
             else:
                 changes.overall[name] = text
 
@@ -384,7 +393,7 @@ def parse_review_data(*, data: Mapping[str, Any]) -> ReviewInput:
         errors["rating"] = [f"Rate your interviewer from {MIN_RATING} to {MAX_RATING}."]
     comment = _text(data.get("comment", ""))
     if comment is None:
-        errors["comment"] = [f"Write the comment as text of at most {MAX_TEXT:,} characters."]
+        errors["comment"] = _text_errors(data.get("comment"), "the comment")
     again = data.get("would_practise_again")
     if isinstance(again, str):
         again = True if again.lower() in _TRUE else False if again.lower() in _FALSE else None

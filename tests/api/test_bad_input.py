@@ -113,6 +113,9 @@ def test_it_refuses_bad_feedback_input_naming_the_field_and_keeps_the_draft(
     error = api_error(response, 400)
     assert error["code"] == "invalid"
     assert field.replace("{criterion}", criterion) in error["fields"]
+    if NUL in text.encode().decode("unicode_escape"):
+        # Says what is wrong with it, not that it is too long.
+        assert error["fields"][field] == ["Null characters are not allowed."]
     _assert_draft_kept(held)
 
 
