@@ -120,13 +120,13 @@ def test_it_refuses_lengths_outside_45_to_90_minutes(
 
 
 def test_it_uses_the_interviewers_personal_meeting_url(candidate: User) -> None:
-    interviewer = approved_interviewer(meeting_url="https://zoom.example.test/j/123")
+    interviewer = approved_interviewer(meeting_url="https://zoom.us/j/123")
 
     session = book_session(
         candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
     )
 
-    assert session.meeting_url == "https://zoom.example.test/j/123"
+    assert session.meeting_url == "https://zoom.us/j/123"
 
 
 def test_it_generates_a_different_room_for_every_session(interviewer: User) -> None:
