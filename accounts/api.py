@@ -21,14 +21,18 @@ from accounts.models import (
     MAX_YEARS_EXPERIENCE,
     CandidateLevel,
     InterviewerLevel,
+    InterviewerProfile,
     SkillArea,
     User,
+    VettingStatus,
 )
 from accounts.profiles import (
     CandidateData,
     InterviewerData,
     ProfileData,
+    is_approved_interviewer,
     save_profile,
+    validate_meeting_url,
 )
 from accounts.timezones import validate_time_zone
 from accounts.tokens import issue_token, revoke_token
@@ -164,9 +168,37 @@ class InterviewerSerializer(serializers.Serializer):
     )
     bio = serializers.CharField(max_length=2000)
     weekly_capacity = serializers.IntegerField(min_value=1, max_value=MAX_WEEKLY_CAPACITY)
-    meeting_url = serializers.URLField(allow_blank=True, required=False, default="")
+    meeting_url = serializers.URLField(
+        allow_blank=True,
+        required=False,
+        default="",
+        validators=[validate_meeting_url],
+        help_text="https on an allowed host (Zoom, Google Meet, Teams, Jitsi, Whereby by "
+        "default), or empty for a generated room per session.",
+    )
     status = serializers.CharField(read_only=True)
     decision_reason = serializers.CharField(read_only=True)
+    status_message = serializers.SerializerMethodField(
+        help_text="The review status in words, and what changing level or expertise does."
+    )
+
+    def get_status_message(self, profile: InterviewerProfile) -> str:
+        if profile.status == VettingStatus.APPROVED:
+            return (
+                "Approved: candidates can be matched with you and book you. Changing your "
+                "level or expertise sends your profile back to review."
+            )
+        if profile.status == VettingStatus.REJECTED:
+            return (
+                "Not approved (see decision_reason). Edit your profile to ask for another review."
+            )
+        if self.context.get("sent_back"):
+            return (
+                "Your level or expertise changed, so your profile is back in review: "
+                "candidates cannot book you until staff approve it again. Sessions already "
+                "booked stay."
+            )
+        return "Pending review: candidates can book you once staff approve your profile."
 
 
 class MeSerializer(serializers.Serializer):
@@ -199,12 +231,21 @@ class Me(APIView):
     def get(self, request: Request) -> Response:
         return Response(_me_data(signed_in_user(request)))
 
-    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    @extend_schema(
+        request=MeSerializer,
+        responses=MeSerializer,
+        description=(
+            "Changing an approved interviewer's level or expertise sends the profile back "
+            "to review (status pending: not matched or bookable until staff approve it "
+            "again; sessions already booked stay)."
+        ),
+    )
     def patch(self, request: Request) -> Response:
         user = signed_in_user(request)
         serializer = MeSerializer(user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         attrs = serializer.validated_data
+        was_approved = is_approved_interviewer(user)
         save_profile(
             user=user,
             data=ProfileData(
@@ -215,11 +256,12 @@ class Me(APIView):
                 interviewer=_interviewer_data(user, attrs.get("interviewer_profile")),
             ),
         )
-        return Response(_me_data(User.objects.get(pk=user.pk)))
+        sent_back = was_approved and not is_approved_interviewer(user)
+        return Response(_me_data(User.objects.get(pk=user.pk), sent_back=sent_back))
 
 
-def _me_data(user: User) -> dict[str, Any]:
-    return dict(MeSerializer(user).data)
+def _me_data(user: User, *, sent_back: bool = False) -> dict[str, Any]:
+    return dict(MeSerializer(user, context={"sent_back": sent_back}).data)
 
 
 CANDIDATE_REQUIRED = ("target_level", "focus_areas")

@@ -21,6 +21,7 @@ from accounts.profiles import (
     ProfileData,
     interviewer_rule_errors,
     save_profile,
+    validate_meeting_url,
 )
 from accounts.timezones import common_time_zone_names, validate_time_zone
 
@@ -66,6 +67,11 @@ class Role:
             return Role.CANDIDATE
         return None
 
+
+REVIEW_AGAIN = (
+    "Changing your level or expertise sends your profile back to review: candidates cannot "
+    "book you until staff approve it again. Sessions already booked stay."
+)
 
 CANDIDATE_FIELDS = ["target_level", "focus_areas", "goal"]
 INTERVIEWER_FIELDS = ["level", "expertise", "bio", "weekly_capacity", "meeting_url"]
@@ -146,7 +152,11 @@ class ProfileFieldsForm(forms.Form):
         label="Personal meeting URL",
         required=False,
         assume_scheme="https",
-        help_text="Optional. Without one, each session gets its own generated room.",
+        validators=[validate_meeting_url],
+        help_text=(
+            "Optional: a Zoom, Google Meet, Teams, Jitsi or Whereby link. Without one, each "
+            "session gets its own generated room."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -221,6 +231,10 @@ class ProfileForm(ProfileFieldsForm):
         role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = [c for c in Role.CHOICES if c[0] in allowed]
         role_field.label = "Roles"
+        if user.is_interviewer and user.interviewer_profile.is_approved:
+            # Said before saving, by the fields concerned (SPEC §1).
+            for name in ("level", "expertise"):
+                self.fields[name].help_text = REVIEW_AGAIN
 
     def save(self) -> User:
         return save_profile(user=self.user, data=self.profile_data())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -54,12 +57,70 @@ def interviewer_rule_errors(*, years_experience: int | None) -> dict[str, str]:
     return {}
 
 
+def meeting_host_allowed(host: str, allowed: Sequence[str]) -> bool:
+    """`host` is one of `allowed`, where ".zoom.us" stands for zoom.us and its subdomains."""
+    host = host.lower().rstrip(".")
+    for entry in allowed:
+        entry = entry.lower()
+        if entry.startswith("."):
+            if host == entry[1:] or host.endswith(entry):
+                return True
+        elif host == entry:
+            return True
+    return False
+
+
+def validate_meeting_url(url: str) -> None:
+    """A personal meeting URL is https on a host of settings.MEETING_HOSTS, or empty.
+
+    Candidates open this link to join, so a link to any other page (a look-alike login
+    page, say) is refused; without one each session gets a generated room.
+    """
+    if url and not _is_allowed_meeting_url(url):
+        hosts = ", ".join(host.lstrip(".") for host in settings.MEETING_HOSTS)
+        raise ValidationError(
+            f"Use an https link on one of {hosts}, or leave this empty and each session "
+            "gets its own generated room.",
+            code="meeting_host",
+        )
+
+
+def _is_allowed_meeting_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a malformed host or port
+        return False
+    return (
+        parts.scheme == "https"
+        and parts.hostname is not None
+        and parts.username is None  # "https://zoom.us@elsewhere.test" goes elsewhere
+        and port in (None, 443)
+        and meeting_host_allowed(parts.hostname, settings.MEETING_HOSTS)
+    )
+
+
+def needs_review_again(*, profile: InterviewerProfile, data: InterviewerData) -> bool:
+    """An approved interviewer who changes level or expertise goes back to staff (SPEC §1)."""
+    if profile.status != VettingStatus.APPROVED:
+        return False
+    expertise = {area.pk for area in profile.expertise.all()}
+    return data.level != profile.level or {area.pk for area in data.expertise} != expertise
+
+
+def is_approved_interviewer(user: User) -> bool:
+    """Read fresh from the database, so a caller can compare before and after a save."""
+    return InterviewerProfile.objects.filter(user=user, status=VettingStatus.APPROVED).exists()
+
+
 def save_profile(*, user: User, data: ProfileData) -> User:
     """Write the person's fields and each role given; a role never given is left alone.
 
     A role is added by giving it; roles are never removed here. An interviewer profile
     created here starts pending review, and one that was rejected goes back to pending when
-    its owner edits it, so staff look again.
+    its owner edits it, so staff look again. So does an approved one whose level or
+    expertise changes: it is not matched or bookable until staff approve it again, and
+    the sessions already booked stay.
     """
     if data.interviewer is not None or user.is_interviewer:
         errors = interviewer_rule_errors(years_experience=data.years_experience)
@@ -88,11 +149,19 @@ def _save_candidate(*, user: User, data: CandidateData) -> None:
 
 
 def _save_interviewer(*, user: User, data: InterviewerData) -> None:
-    profile = InterviewerProfile.objects.filter(user=user).first()
+    # The form and the serializer name this field already; checked again here because
+    # the link goes out to candidates whichever way it was written.
+    try:
+        validate_meeting_url(data.meeting_url)
+    except ValidationError as error:
+        raise ValidationError({"meeting_url": error.messages}) from error
+    # Locked: a staff decision made meanwhile is read, not overwritten by this save.
+    profile = InterviewerProfile.objects.select_for_update().filter(user=user).first()
     if profile is None:
         profile = InterviewerProfile(user=user, status=VettingStatus.PENDING)
-    elif profile.status == VettingStatus.REJECTED:
-        # Edited after a rejection: back in the queue as a fresh application.
+    elif profile.status == VettingStatus.REJECTED or needs_review_again(profile=profile, data=data):
+        # Back in the queue as a fresh application; a decision email not yet sent is
+        # dropped, since it no longer stands (notifications.dispatch checks decided_at).
         profile.status = VettingStatus.PENDING
         profile.decision_reason = ""
         profile.decided_at = None

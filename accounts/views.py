@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts import vetting
 from accounts.access import signed_in_user
 from accounts.forms import ProfileForm, RejectForm
-from accounts.models import InterviewerProfile
+from accounts.models import InterviewerProfile, User
+from accounts.profiles import is_approved_interviewer
 from interviews import matching
 from interviews.feedback import rating_summary
 
@@ -25,12 +26,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = ProfileForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
+        was_approved = is_approved_interviewer(user)
         try:
             form.save()
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _saved_message(was_approved, user))
             return redirect("profile")
     interviewer = getattr(user, "interviewer_profile", None)
     ctx = {
@@ -39,6 +41,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         "rating": _rating(interviewer) if interviewer is not None else None,
     }
     return render(request, "accounts/profile.html", ctx, status=400 if form.errors else 200)
+
+
+def _saved_message(was_approved: bool, user: User) -> str:
+    if was_approved and not is_approved_interviewer(user):
+        return (
+            "Your profile is saved. You changed your level or expertise, so it is back in "
+            "review: candidates cannot book you until staff approve it again. Sessions "
+            "already booked stay."
+        )
+    return "Your profile is saved."
 
 
 def _rating(profile: InterviewerProfile) -> dict[str, object]:

@@ -214,6 +214,22 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Interviewers -----------------------------------------------------------------------
+# Hosts an interviewer's personal meeting URL may point to (https only): candidates follow
+# that link, so it must not lead to just any page. A leading dot stands for the domain and
+# its subdomains, as in ALLOWED_HOSTS. Comma-separated in the environment.
+MEETING_HOSTS = env.list(
+    "MEETING_HOSTS",
+    default=[
+        ".zoom.us",
+        "meet.google.com",
+        "teams.microsoft.com",
+        "teams.live.com",
+        "meet.jit.si",
+        ".whereby.com",
+    ],
+)
+
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

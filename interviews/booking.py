@@ -25,6 +25,11 @@ Choices where the spec is silent:
   cancel by whoever asked: the other person's hour is lost just the same. The new session
   keeps the question and the meeting link, and takes over the old session's calendar UID
   (the old row gets a fresh one), so calendars move the event instead of adding a second.
+- A no-show (either side) is refused once the app holds evidence that the session took
+  place: the candidate's review, or the interviewer's feedback, submitted or a draft with
+  anything written in it (a score, a prodding, a note, an overall field). Nobody writes up
+  an interview that did not happen, and a no-show would wipe out that feedback and review.
+  A draft saved empty is no evidence.
 - The no-show block applies to candidates (two candidate no-shows whose sessions started
   within 30 days of each other block booking for 14 days from the second). Interviewer
   no-shows are recorded and counted but do not block, yet: staff see them in the admin.
@@ -43,6 +48,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -51,8 +57,13 @@ from interviews.availability import is_offered
 from interviews.models import (
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
+    CriterionScore,
+    Feedback,
+    FeedbackStatus,
     IdempotencyKey,
     NoShowParty,
+    PhaseNote,
+    Review,
     Session,
     SessionStatus,
 )
@@ -70,6 +81,10 @@ NO_SHOW_BLOCK = timedelta(days=14)
 MEETING_ROOM_BASE = "https://meet.jit.si/mockloop-"
 
 SLOT_TAKEN = "This slot was just taken."
+SESSION_HELD = (
+    "This session took place: feedback or a review has been written for it, "
+    "so it cannot be recorded as a no-show."
+)
 
 
 # --- Pure rule helpers -------------------------------------------------------------------
@@ -121,6 +136,23 @@ def booking_blocked_until(*, candidate: User, now: datetime) -> datetime | None:
     ).values_list("start", flat=True)
     until = no_show_block_until(list(recent))
     return until if until is not None and until > now else None
+
+
+def session_took_place(*, session: Session) -> bool:
+    """Whether a review or written feedback shows the session was held (see the docstring)."""
+    if Review.objects.filter(session_id=session.pk).exists():
+        return True
+    notes = PhaseNote.objects.filter(feedback=OuterRef("pk")).exclude(prodding="", notes="")
+    written = (
+        Q(status=FeedbackStatus.SUBMITTED)
+        | Exists(CriterionScore.objects.filter(feedback=OuterRef("pk")))
+        | Exists(notes)
+        | ~Q(recommendation="")
+        | ~Q(level="")
+        | ~Q(strengths="")
+        | ~Q(improvements="")
+    )
+    return Feedback.objects.filter(written, session_id=session.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -513,7 +545,10 @@ def complete_session(*, session: Session, by: User, now: datetime | None = None)
 def mark_no_show(
     *, session: Session, by: User, party: str | None = None, now: datetime | None = None
 ) -> Session:
-    """After the end: the interviewer reports the candidate missing, or the other way round."""
+    """After the end: the interviewer reports the candidate missing, or the other way round.
+
+    Refused (409 `session_held`) once feedback or a review shows the session took place.
+    """
     now = now or timezone.now()
     missing = NoShowParty.CANDIDATE if by.pk == session.interviewer_id else NoShowParty.INTERVIEWER
     if party is not None and party != missing:
@@ -526,6 +561,10 @@ def mark_no_show(
     with transaction.atomic():
         current = _lock_session(session, by)
         _require_ended(current, now)
+        # Under the session's lock: feedback and reviews take the same lock and are refused
+        # once the status is no-show, so neither side can slip in between.
+        if session_took_place(session=current):
+            raise DomainError(SESSION_HELD, code="session_held")
         current.status = SessionStatus.NO_SHOW
         current.no_show_party = missing
         current.updated_at = now

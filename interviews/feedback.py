@@ -23,6 +23,10 @@ Choices where the spec is silent:
   stays; a score or a prodding of null or "" clears it.
 - The candidate's review needs the rating, "would practise again" and a self-assessment
   for all five phases; the comment is optional. It opens at the session's start too.
+- Once the feedback is revealed to the candidate (72 hours after the interviewer submitted,
+  without a review), the review still rates the interviewer but takes no self-assessment:
+  scores given after reading the interviewer's would measure nothing (SPEC §7). One sent
+  then is a 400 naming `self_assessment`; the report says none was given before the reveal.
 - Reveal (SPEC §7): the candidate sees submitted feedback once they have submitted their
   review, or 72 hours after the interviewer submitted, whichever is first.
 - The interviewer's rating is a Bayesian average with matching's prior (`matching.
@@ -121,6 +125,27 @@ def feedback_visible_to_candidate(
     return review_submitted or now >= feedback_submitted_at + REVEAL_AFTER
 
 
+def self_assessment_open(*, feedback_submitted_at: datetime | None, now: datetime) -> bool:
+    """Whether a review sent at `now` may carry a self-assessment: the feedback is still hidden.
+
+    Asked before any review exists, so only the 72-hour reveal can have opened it.
+    """
+    return not feedback_visible_to_candidate(
+        feedback_submitted_at=feedback_submitted_at, review_submitted=False, now=now
+    )
+
+
+def self_assessment_missed(
+    *, feedback_submitted_at: datetime | None, review: Review | None, now: datetime
+) -> bool:
+    """No self-assessment, and none can come any more: the feedback was revealed first."""
+    if review is not None and review.self_assessment:
+        return False
+    return feedback_visible_to_candidate(
+        feedback_submitted_at=feedback_submitted_at, review_submitted=review is not None, now=now
+    )
+
+
 @dataclass(frozen=True)
 class FeedbackStep:
     """What a session's feedback needs next, from one side, for the sessions list."""
@@ -158,8 +183,14 @@ def feedback_step(
 
 
 def calibration_text(*, average: float | None, self_score: int | None) -> str:
-    """The calibration gap in words: the interviewer's average beside the candidate's own."""
-    if average is None or self_score is None:
+    """The calibration gap in words: the interviewer's average beside the candidate's own.
+
+    For the candidate's report, which exists only once the feedback is revealed: a missing
+    self-assessment can then no longer come.
+    """
+    if self_score is None:
+        return "No comparison: you did not score yourself before the feedback was revealed."
+    if average is None:
         return "No comparison: a score is missing."
     gap = round(average - self_score, 1)
     if gap == 0:
@@ -385,8 +416,18 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
-def parse_review_data(*, data: Mapping[str, Any]) -> ReviewInput:
-    """Check a review; every bad or missing field is named at once."""
+SELF_ASSESSMENT_CLOSED = (
+    "Your feedback is already open to you, so the review no longer takes a self-assessment: "
+    "send it without one."
+)
+
+
+def parse_review_data(*, data: Mapping[str, Any], takes_self_assessment: bool) -> ReviewInput:
+    """Check a review; every bad or missing field is named at once.
+
+    While `takes_self_assessment`, the self-assessment is required; after the reveal it is
+    refused (absent, null and {} all mean "none").
+    """
     errors: dict[str, list[str]] = {}
     rating = _integer(data.get("rating"), RATING_FIELD)
     if rating is None:
@@ -403,7 +444,10 @@ def parse_review_data(*, data: Mapping[str, Any]) -> ReviewInput:
         ]
     given = data.get("self_assessment")
     self_assessment: dict[str, int] = {}
-    if not isinstance(given, Mapping):
+    if not takes_self_assessment:
+        if given:
+            errors["self_assessment"] = [SELF_ASSESSMENT_CLOSED]
+    elif not isinstance(given, Mapping):
         errors["self_assessment"] = [
             "Score yourself 1 to 4 for each phase, as an object keyed by phase slug."
         ]
@@ -455,6 +499,15 @@ def get_feedback(*, session: Session) -> Feedback | None:
 
 def get_review(*, session: Session) -> Review | None:
     return Review.objects.filter(session=session).first()
+
+
+def feedback_submitted_at(*, session: Session) -> datetime | None:
+    """When the session's feedback was submitted; None while there is none or a draft."""
+    return (
+        Feedback.objects.filter(session=session, status=FeedbackStatus.SUBMITTED)
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
 
 
 def feedback_status_for(*, session: Session) -> FeedbackStatusName:
@@ -679,7 +732,8 @@ def review_data(review: Review) -> dict[str, Any]:
         "rating": review.rating,
         "comment": review.comment,
         "would_practise_again": review.would_practise_again,
-        "self_assessment": review.self_assessment,
+        # None: the review came after the reveal, without one.
+        "self_assessment": review.self_assessment or None,
         "created_at": _iso(review.created_at),
     }
 
@@ -983,7 +1037,13 @@ def submit_review(
             _require_held_and_started(current, now, by, "review")
             if Review.objects.filter(session=current).exists():
                 raise already
-            given = parse_review_data(data=data)
+            submitted = feedback_submitted_at(session=current)
+            given = parse_review_data(
+                data=data,
+                takes_self_assessment=self_assessment_open(
+                    feedback_submitted_at=submitted, now=now
+                ),
+            )
             review = Review.objects.create(
                 session=current,
                 rating=given.rating,
@@ -998,11 +1058,6 @@ def submit_review(
             # one atomic UPDATE, so they always equal the sums over the reviews.
             InterviewerProfile.objects.filter(user_id=current.interviewer_id).update(
                 review_count=F("review_count") + 1, review_stars=F("review_stars") + given.rating
-            )
-            submitted = (
-                Feedback.objects.filter(session=current, status=FeedbackStatus.SUBMITTED)
-                .values_list("submitted_at", flat=True)
-                .first()
             )
             if submitted is not None:
                 _tell_candidate_when_visible(current, feedback_submitted_at=submitted, now=now)

@@ -117,7 +117,13 @@ class ReviewSerializer(serializers.Serializer):
     would_practise_again = serializers.BooleanField()
     self_assessment = serializers.DictField(
         child=serializers.IntegerField(min_value=1, max_value=4),
-        help_text="Every phase slug to the candidate's own score 1..4.",
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Every phase slug to the candidate's own score 1..4: required while the feedback "
+            "is hidden from the candidate, refused (400) once it is revealed; null in a "
+            "review sent after the reveal."
+        ),
     )
     created_at = serializers.DateTimeField(read_only=True)
 

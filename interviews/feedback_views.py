@@ -488,6 +488,11 @@ def review(request: HttpRequest, session_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     closed = ""
     status = 200
+    # Once the feedback is revealed the form no longer asks for a self-assessment; one
+    # posted from a form shown before the reveal is refused by the service, by name.
+    asks_self = service.self_assessment_open(
+        feedback_submitted_at=service.feedback_submitted_at(session=session), now=now
+    )
     if existing is None and not service.feedback_is_open(session=session, now=now):
         closed = _review_closed_reason(session, user)
     elif request.method == "POST" and existing is None:
@@ -505,6 +510,7 @@ def review(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "review": existing,
         "closed_reason": closed,
+        "asks_self": asks_self,
         "choice_fields": _review_fields(session, posted, errors),
         "comment": posted.get("comment", ""),
         "comment_error": errors.get("comment", ""),
@@ -522,6 +528,7 @@ def _review_labels(session: Session) -> dict[str, str]:
         "rating": f"How was {session.interviewer.name} as an interviewer?",
         "would_practise_again": f"Would you practise with {session.interviewer.name} again?",
         "comment": "Comment",
+        "self_assessment": "Your own performance",
         **{f"self-{phase.slug}": phase.name for phase in PHASES},
     }
 
@@ -612,7 +619,10 @@ def report(request: HttpRequest, session_id: int) -> HttpResponse:
             "can_review": service.feedback_is_open(session=session, now=now),
         }
     if state is not None:
-        ctx["report"] = _report(state, review, is_interviewer=is_interviewer)
+        missed = service.self_assessment_missed(
+            feedback_submitted_at=state.submitted_at, review=review, now=now
+        )
+        ctx["report"] = _report(state, review, is_interviewer=is_interviewer, missed=missed)
     return render(request, REPORT_TEMPLATE, ctx)
 
 
@@ -643,7 +653,10 @@ class GapRow:
     gap: str
 
 
-def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool) -> dict[str, Any]:
+def _report(
+    state: FeedbackState, review: Review | None, *, is_interviewer: bool, missed: bool
+) -> dict[str, Any]:
+    """`missed`: there is no self-assessment and none can come, the feedback being revealed."""
     feedback = state.feedback
     assert feedback is not None  # noqa: S101 - only submitted feedback is reported
     phases = service.report_phases(state=state, review=review)
@@ -654,6 +667,17 @@ def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool
         "level": feedback.get_level_display(),
         "strengths": state.strengths,
         "improvements": state.improvements,
+        "no_self_assessment": (
+            (
+                "The candidate did not score themselves before your feedback was revealed "
+                "to them, so there is no calibration gap to show."
+                if is_interviewer
+                else "You did not score yourself before the feedback was revealed, so there "
+                "is no calibration gap to show."
+            )
+            if missed
+            else ""
+        ),
         "gaps": [
             GapRow(
                 phase.name,
@@ -664,6 +688,7 @@ def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool
                     average=phase.average,
                     self_score=phase.self_score,
                     is_interviewer=is_interviewer,
+                    missed=missed,
                 ),
             )
             for phase in phases
@@ -682,7 +707,9 @@ def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool
                     for item in phase.criteria
                 ],
                 calibration=(
-                    interviewer_calibration(average=phase.average, self_score=phase.self_score)
+                    interviewer_calibration(
+                        average=phase.average, self_score=phase.self_score, missed=missed
+                    )
                     if is_interviewer
                     else phase.calibration
                 ),
@@ -694,8 +721,12 @@ def _report(state: FeedbackState, review: Review | None, *, is_interviewer: bool
     }
 
 
-def gap_words(*, average: float | None, self_score: int | None, is_interviewer: bool) -> str:
+def gap_words(
+    *, average: float | None, self_score: int | None, is_interviewer: bool, missed: bool
+) -> str:
     """The calibration gap in the summary table: a signed number and who scored higher."""
+    if self_score is None and missed:
+        return "No self-assessment"
     if average is None or self_score is None:
         return "No comparison"
     gap = round(self_score - average, 1)
@@ -706,10 +737,15 @@ def gap_words(*, average: float | None, self_score: int | None, is_interviewer: 
     return f"{gap:+.1f}: {who} scored {direction}"
 
 
-def interviewer_calibration(*, average: float | None, self_score: int | None) -> str:
+def interviewer_calibration(*, average: float | None, self_score: int | None, missed: bool) -> str:
     """The calibration gap as the interviewer reads it: their average beside the candidate's."""
     if average is None:
         return "No scores in this phase."
+    if self_score is None and missed:
+        return (
+            f"Your average: {average:.1f}. The candidate gave no self-assessment before "
+            "the feedback was revealed."
+        )
     if self_score is None:
         return f"Your average: {average:.1f}. The candidate has not scored themselves yet."
     gap = round(self_score - average, 1)

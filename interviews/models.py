@@ -444,11 +444,16 @@ SELF_ASSESSMENT_FIELDS: dict[str, str] = {
 
 
 def _self_score(phase: str) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(f"self-assessment, {phase}")
+    # Empty when the review came after the feedback was revealed: a self-assessment made
+    # after reading the scores would measure nothing (SPEC §7).
+    return models.PositiveSmallIntegerField(f"self-assessment, {phase}", null=True, blank=True)
 
 
 class Review(models.Model):
-    """The candidate's side: the interviewer's rating and their own score per phase, once."""
+    """The candidate's side: the interviewer's rating and their own score per phase, once.
+
+    The self-assessment is all five phases or none (a review sent after the reveal).
+    """
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="review")
     rating = models.PositiveSmallIntegerField()
@@ -476,6 +481,13 @@ class Review(models.Model):
                 )
                 for field in SELF_ASSESSMENT_FIELDS.values()
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    **{f"{field}__isnull": False for field in SELF_ASSESSMENT_FIELDS.values()}
+                )
+                | Q(**{f"{field}__isnull": True for field in SELF_ASSESSMENT_FIELDS.values()}),
+                name="review_self_assessment_all_or_none",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -483,4 +495,6 @@ class Review(models.Model):
 
     @property
     def self_assessment(self) -> dict[str, int]:
-        return {str(phase): getattr(self, field) for phase, field in self.SELF_FIELDS.items()}
+        """Phase slug to score; empty when the candidate gave none."""
+        scores = {str(phase): getattr(self, field) for phase, field in self.SELF_FIELDS.items()}
+        return {phase: score for phase, score in scores.items() if score is not None}

@@ -202,6 +202,8 @@ def _render_session(
     scheduled = session.status == SessionStatus.SCHEDULED
     can_change = scheduled and now < session.start
     length = int(session.duration.total_seconds() // 60)
+    can_close = scheduled and now >= session.end
+    held = can_close and booking.session_took_place(session=session)
     replacement = Session.objects.filter(rescheduled_from=session).only("pk").first()
     ctx: dict[str, Any] = {
         "session": session,
@@ -210,7 +212,10 @@ def _render_session(
         "phases": phases_for(length) if is_interviewer else [],
         "can_change": can_change,
         "late": can_change and booking.is_late_cancel(start=session.start, now=now),
-        "can_close": scheduled and now >= session.end,
+        "can_close": can_close,
+        # A no-show is refused once feedback or a review shows the session took place.
+        "can_report_no_show": can_close and not held,
+        "held": held,
         "replacement": replacement,
         "reschedule_slots": (
             _fresh_slots(

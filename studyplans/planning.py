@@ -314,7 +314,10 @@ def load_interviews(*, candidate: User, now: datetime) -> list[InterviewScores]:
 
 
 def load_self_assessments(*, candidate: User) -> list[SelfAssessment]:
-    reviews = Review.objects.filter(session__candidate=candidate).select_related("session")
+    # A review sent after the reveal carries no self-assessment: it has nothing to fill in.
+    reviews = Review.objects.filter(
+        session__candidate=candidate, self_functional_spec__isnull=False
+    ).select_related("session")
     return [
         SelfAssessment(ended_at=review.session.end, phases=review.self_assessment)
         for review in reviews.order_by("-session__end", "-pk")[:MAX_INTERVIEWS]

@@ -39,7 +39,7 @@ INTERVIEWER_FIELDS = {
     "expertise": ["scalability", "reliability"],
     "bio": "Ran the storage team at a payments company.",
     "weekly_capacity": "4",
-    "meeting_url": "https://meet.example.test/ada",
+    "meeting_url": "https://whereby.com/ada",
 }
 INTERVIEWER = {**CANDIDATE, "role": "interviewer", "years_experience": "12", **INTERVIEWER_FIELDS}
 BOTH = {**INTERVIEWER, "role": "both"}
@@ -154,7 +154,7 @@ def test_it_signs_up_an_interviewer_pending_review(client: Client) -> None:
     assert profile.status == VettingStatus.PENDING
     assert (profile.level, profile.weekly_capacity) == ("staff", 4)
     assert profile.bio == "Ran the storage team at a payments company."
-    assert profile.meeting_url == "https://meet.example.test/ada"
+    assert profile.meeting_url == "https://whereby.com/ada"
     assert sorted(area.slug for area in profile.expertise.all()) == ["reliability", "scalability"]
     assert (profile.decided_at, profile.decided_by) == (None, None)
     assert not CandidateProfile.objects.filter(user=user).exists()

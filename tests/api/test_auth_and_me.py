@@ -250,6 +250,8 @@ def test_it_shows_both_roles(client_of: SignIn, candidate: User) -> None:
         "meeting_url": "",
         "status": "rejected",
         "decision_reason": "Tell us more about the systems you ran.",
+        "status_message": "Not approved (see decision_reason). "
+        "Edit your profile to ask for another review.",
     }
 
 

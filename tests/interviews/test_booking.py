@@ -23,11 +23,14 @@ from interviews.booking import (
     reschedule_session,
     week_bounds,
 )
+from interviews.feedback import save_feedback_draft, submit_review
 from interviews.models import NoShowParty, Session, SessionStatus, WeeklyWindow
 from tests.factories import (
     CandidateProfileFactory,
     InterviewerProfileFactory,
     SessionFactory,
+    review_body,
+    submitted_feedback,
 )
 
 pytestmark = pytest.mark.django_db
@@ -117,13 +120,13 @@ def test_it_refuses_lengths_outside_45_to_90_minutes(
 
 
 def test_it_uses_the_interviewers_personal_meeting_url(candidate: User) -> None:
-    interviewer = approved_interviewer(meeting_url="https://zoom.example.test/j/123")
+    interviewer = approved_interviewer(meeting_url="https://zoom.us/j/123")
 
     session = book_session(
         candidate=candidate, interviewer_id=interviewer.pk, start=TOMORROW_10, now=NOW
     )
 
-    assert session.meeting_url == "https://zoom.example.test/j/123"
+    assert session.meeting_url == "https://zoom.us/j/123"
 
 
 def test_it_generates_a_different_room_for_every_session(interviewer: User) -> None:
@@ -655,3 +658,55 @@ def test_it_refuses_a_no_show_on_a_completed_session(booked: Session) -> None:
 
     with _refusal("not_scheduled"):
         mark_no_show(session=booked, by=booked.candidate, now=booked.end)
+
+
+def _write_up(session: Session, evidence: str) -> None:
+    """Leave the kind of trace a session that took place leaves behind."""
+    if evidence == "feedback":
+        submitted_feedback(session, now=session.end)
+    elif evidence == "review":
+        submit_review(session=session, by=session.candidate, data=review_body(), now=session.end)
+    elif evidence == "draft":
+        save_feedback_draft(
+            session=session,
+            by=session.interviewer,
+            data={"strengths": "Clear requirements."},
+            revision=0,
+            now=session.start,
+        )
+    elif evidence == "prodding":
+        save_feedback_draft(
+            session=session,
+            by=session.interviewer,
+            data={"phases": {"going-deep": {"prodding": "some"}}},
+            revision=0,
+            now=session.start,
+        )
+
+
+@pytest.mark.parametrize("evidence", ["feedback", "review", "draft", "prodding"])
+@pytest.mark.parametrize("side", ["interviewer", "candidate"])
+def test_it_refuses_a_no_show_on_a_session_that_took_place(
+    booked: Session, evidence: str, side: str
+) -> None:
+    _write_up(booked, evidence)
+    by = booked.candidate if side == "candidate" else booked.interviewer
+
+    with _refusal("session_held") as refused:
+        mark_no_show(session=booked, by=by, now=booked.end + timedelta(hours=1))
+
+    assert refused.value.status == 409
+    booked.refresh_from_db()
+    assert booked.status == SessionStatus.SCHEDULED
+    assert booked.no_show_party == ""
+
+
+def test_it_takes_a_no_show_when_the_feedback_draft_is_empty(booked: Session) -> None:
+    # A save of nothing (a client probing the endpoint) is no sign the interview happened.
+    save_feedback_draft(
+        session=booked, by=booked.interviewer, data={}, revision=0, now=booked.start
+    )
+
+    marked = mark_no_show(session=booked, by=booked.interviewer, now=booked.end)
+
+    assert marked.status == SessionStatus.NO_SHOW

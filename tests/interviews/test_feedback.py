@@ -172,9 +172,12 @@ def test_it_decides_the_reveal_from_both_sides_and_time(
         (3.5, 3, "Your interviewer's 3.5 is 0.5 higher than your own 3."),
         (3.0, 3, "Your own 3 matches your interviewer's 3.0."),
         (None, 3, "No comparison: a score is missing."),
+        (3.0, None, "No comparison: you did not score yourself before the feedback was revealed."),
     ],
 )
-def test_it_puts_the_calibration_gap_in_words(average: float | None, own: int, text: str) -> None:
+def test_it_puts_the_calibration_gap_in_words(
+    average: float | None, own: int | None, text: str
+) -> None:
     assert calibration_text(average=average, self_score=own) == text
 
 
@@ -263,7 +266,8 @@ def test_it_names_every_bad_or_missing_field_of_a_review() -> None:
                 "rating": 6,
                 "would_practise_again": "perhaps",
                 "self_assessment": {"going-deep": 5, "warm-up": 2, "communication": 3},
-            }
+            },
+            takes_self_assessment=True,
         )
 
     assert set(_fields(error)) == {
@@ -603,6 +607,28 @@ def test_it_takes_the_candidates_review_once_from_the_start(session: Session) ->
         review(session, now=END)
     assert error.value.status == 409
     assert Review.objects.count() == 1
+
+
+def test_it_takes_the_self_assessment_only_until_the_72_hour_reveal(session: Session) -> None:
+    submitted_feedback(session, now=END)
+    reveal = END + timedelta(hours=72)
+    without = review_body()
+    del without["self_assessment"]
+
+    with pytest.raises(ValidationError) as refused:
+        review(session, now=reveal)
+    given = review(session, without, now=reveal)
+
+    assert list(refused.value.message_dict) == ["self_assessment"]
+    assert given.self_assessment == {}
+    assert given.self_functional_spec is None
+
+
+def test_it_keeps_a_self_assessment_whole_or_empty_in_the_database(session: Session) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(
+            session=session, rating=4, would_practise_again=True, self_going_deep=3
+        )
 
 
 def test_it_refuses_a_review_before_the_start(session: Session) -> None:

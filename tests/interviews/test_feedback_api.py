@@ -370,6 +370,43 @@ def test_it_reveals_the_feedback_72_hours_after_the_submit(session: Session) -> 
     assert after["strengths"] == complete_feedback_data()["strengths"]
 
 
+def _without_self_assessment() -> dict[str, Any]:
+    body = review_body()
+    del body["self_assessment"]
+    return body
+
+
+REVEAL = END + timedelta(hours=72)
+
+
+def test_it_asks_for_the_self_assessment_until_the_reveal(session: Session) -> None:
+    submitted_feedback(session, now=END)
+
+    with at(REVEAL - timedelta(seconds=1)):
+        missing = candidate_of(session).post(url(session, "review/"), _without_self_assessment())
+        taken = candidate_of(session).post(url(session, "review/"), review_body())
+
+    assert "self_assessment" in api_error(missing, 400)["fields"]
+    assert taken.status_code == 201, taken.json()
+    assert taken.json()["self_assessment"] == dict.fromkeys(PHASE_SLUGS, 3)
+
+
+def test_it_refuses_a_self_assessment_after_the_reveal(session: Session) -> None:
+    submitted_feedback(session, now=END)
+
+    with at(REVEAL):
+        refused = candidate_of(session).post(url(session, "review/"), review_body())
+        taken = candidate_of(session).post(url(session, "review/"), _without_self_assessment())
+
+    error = api_error(refused, 400)
+    assert list(error["fields"]) == ["self_assessment"]
+    assert "already open to you" in error["fields"]["self_assessment"][0]
+    assert taken.status_code == 201, taken.json()
+    assert taken.json()["rating"] == 4
+    assert taken.json()["self_assessment"] is None
+    assert Review.objects.get().self_assessment == {}
+
+
 def test_it_never_shows_the_candidate_a_draft(session: Session) -> None:
     with at(END + timedelta(days=30)):
         interviewer_of(session).put(url(session), complete_feedback_data())

@@ -523,7 +523,66 @@ def test_it_reveals_the_report_72_hours_after_the_interviewer_submits(
 
     assert 'id="report-hidden"' in before
     assert 'id="report-hidden"' not in after
-    assert "No comparison: a score is missing." in after  # no self-assessment given
+    assert "No comparison: you did not score yourself before the feedback was revealed." in after
+    assert "You did not score yourself before the feedback was revealed" in after
+
+
+def test_it_stops_asking_for_the_self_assessment_at_the_reveal(
+    client: Client, session: Session
+) -> None:
+    submitted_feedback(session, now=NOW)
+    client = _as(client, session.candidate)
+    rating_only = {"rating": "5", "would_practise_again": "yes", "comment": "Kind."}
+
+    with time_machine.travel(NOW + timedelta(hours=71, minutes=59), tick=False):
+        before = client.get(_url(session, "review"))
+    with time_machine.travel(NOW + timedelta(hours=72), tick=False):
+        after = client.get(_url(session, "review"))
+        session_page = client.get(f"/sessions/{session.pk}/").content.decode()
+        sent = client.post(_url(session, "review"), rating_only)
+        report = html.unescape(client.get(_url(session, "report")).content.decode())
+        interviewer_report = html.unescape(
+            _as(Client(), session.interviewer).get(_url(session, "report")).content.decode()
+        )
+
+    assert before.status_code == 200
+    assert 'name="self-going-deep"' in before.content.decode()
+    assert 'id="field-self_assessment"' not in before.content.decode()
+    page = html.unescape(after.content.decode())
+    assert after.status_code == 200
+    assert 'name="self-going-deep"' not in page
+    assert "feedback is already open to you, so this review only rates them" in page
+    assert "the review no longer asks you to score yourself" in session_page
+    assert sent.status_code == 302
+    review = Review.objects.get()
+    assert review.rating == 5
+    assert review.self_assessment == {}
+    assert "You did not score yourself before the feedback was revealed" in report
+    assert "<td>3.0</td><td>not given</td><td>No self-assessment</td>" in report
+    assert "The candidate did not score themselves before your feedback was revealed" in (
+        interviewer_report
+    )
+    assert "The candidate gave no self-assessment before the feedback was revealed." in (
+        interviewer_report
+    )
+
+
+def test_it_refuses_a_self_assessment_posted_after_the_reveal(
+    client: Client, session: Session
+) -> None:
+    # The form was shown before the reveal and sent after it.
+    submitted_feedback(session, now=NOW)
+
+    with time_machine.travel(NOW + timedelta(hours=72), tick=False):
+        response = _as(client, session.candidate).post(_url(session, "review"), _review_post())
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert 'href="#field-self_assessment"' in page
+    assert "no longer takes a self-assessment" in page
+    assert 'name="self-going-deep"' not in page
+    assert 'name="rating" value="4" checked' in page
+    assert not Review.objects.exists()
 
 
 def test_it_tells_the_candidate_when_the_interviewer_has_not_submitted(

@@ -386,6 +386,24 @@ def test_it_records_no_shows(
         assert response.json()["no_show_party"] == missing
 
 
+@pytest.mark.parametrize("side", ["interviewer", "candidate"])
+def test_it_refuses_a_no_show_after_the_feedback_and_the_review(
+    api_client: APIClient, booked: Session, side: str
+) -> None:
+    submitted_feedback(booked, now=booked.end)
+    submit_review(session=booked, by=booked.candidate, data=review_body(), now=booked.end)
+    user = booked.interviewer if side == "interviewer" else booked.candidate
+
+    with time_machine.travel(booked.end + timedelta(hours=2), tick=False):
+        response = _as(api_client, user).post(f"{SESSIONS_URL}{booked.pk}/no-show/", {})
+
+    error = api_error(response, 409)
+    assert error["code"] == "session_held"
+    assert "took place" in error["message"]
+    booked.refresh_from_db()
+    assert booked.status == SessionStatus.SCHEDULED
+
+
 @pytest.mark.parametrize("accept", ["*/*", "text/calendar", "application/json"])
 def test_it_serves_the_calendar_file(api_client: APIClient, booked: Session, accept: str) -> None:
     response = _as(api_client, booked.candidate).get(

@@ -310,6 +310,35 @@ def test_it_closes_the_session_after_the_end(
     assert booked.status == status
 
 
+@pytest.mark.parametrize(
+    ("side", "button"),
+    [
+        ("interviewer", "The candidate did not show up"),
+        ("candidate", "The interviewer did not show up"),
+    ],
+)
+def test_it_offers_no_no_show_once_the_session_took_place(
+    client: Client, booked: Session, side: str, button: str
+) -> None:
+    submitted_feedback(booked, now=booked.end)
+    user = booked.interviewer if side == "interviewer" else booked.candidate
+    client = _as(client, user)
+
+    with time_machine.travel(booked.end + timedelta(minutes=1), tick=False):
+        response = client.get(f"/sessions/{booked.pk}/")
+        refused = client.post(f"/sessions/{booked.pk}/no-show/", follow=True)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="close-actions"' in page
+    assert button not in page
+    assert 'id="no-show-closed"' in page
+    assert refused.status_code == 200
+    assert "it cannot be recorded as a no-show" in refused.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == SessionStatus.SCHEDULED
+
+
 def test_it_shows_alternatives_when_the_interviewer_cancels(
     client: Client, booked: Session
 ) -> None:

@@ -42,6 +42,7 @@ from studyplans.planning import (
     apply_feedback,
     apply_revealed_feedback,
     apply_session,
+    load_self_assessments,
     plan_items,
     practice_done,
     practice_reason,
@@ -1134,3 +1135,16 @@ def test_the_reveal_filter_agrees_with_the_reveal_rule(
     assert by_filter == feedback_visible_to_candidate(
         feedback_submitted_at=feedback.submitted_at, review_submitted=reviewed, now=now
     )
+
+
+@pytest.mark.django_db
+def test_it_reads_no_self_assessment_from_a_review_sent_after_the_reveal() -> None:
+    candidate = CandidateProfileFactory.create(study_plan=False).user
+    held = SessionFactory.create(
+        candidate=candidate,
+        start=datetime(2026, 3, 2, 10, tzinfo=UTC),
+        end=datetime(2026, 3, 2, 11, tzinfo=UTC),
+    )
+    Review.objects.create(session=held, rating=4, would_practise_again=True)
+
+    assert load_self_assessments(candidate=candidate) == []
