@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -15,12 +17,25 @@ logger = logging.getLogger(__name__)
 
 
 def _database_ok() -> bool:
+    # Bounded by the pool's timeout (DB_POOL_TIMEOUT), so a dead database answers in time.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception:
         logger.exception("healthz: the database did not answer")
+        return False
+
+
+def _cache_ok() -> bool:
+    # A round trip rather than a ping: the production backend fails open (a miss instead
+    # of an error), so only reading back what was written shows the cache is there.
+    token = uuid.uuid4().hex
+    try:
+        cache.set("healthz", token, timeout=10)
+        return cache.get("healthz") == token
+    except Exception:
+        logger.exception("healthz: the cache did not answer")
         return False
 
 
@@ -37,10 +52,16 @@ def _broker_ok() -> bool:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    checks = {"database": _database_ok(), "cache": _cache_ok(), "broker": _broker_ok()}
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
-    body["status"] = "ok" if all(checks.values()) else "down"
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    # Without the database this instance can serve nothing: take it out of rotation. The
+    # cache and the broker are shared by every instance, and the site works without them
+    # (rate limits fail open, the outbox keeps mail): restarting instances would not help.
+    if not checks["database"]:
+        body["status"] = "down"
+        return JsonResponse(body, status=503)
+    body["status"] = "ok" if all(checks.values()) else "degraded"
+    return JsonResponse(body, status=200)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -85,3 +85,13 @@ def test_it_keeps_tokens_and_booking_working(cache_server: RedisServer) -> None:
     assert booking.status_code == 201, booking.content
     assert client.get("/api/v1/sessions/").status_code == 200
 
+
+def test_it_says_the_site_is_degraded(cache_server: RedisServer, client: Client) -> None:
+    cache_server.stop()
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["cache"] == "down"
+    assert response.json()["database"] == "ok"
