@@ -99,8 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN", default=2),
         "max_size": env.int("DB_POOL_MAX", default=10),
-        "timeout": 10,
+        # A sync worker holds one connection at a time, so waiting for one means the
+        # database is not answering: give up fast and answer 503 (config/views.py) rather
+        # than hold the worker, and keep /healthz inside Docker's 4-second probe.
+        "timeout": env.float("DB_POOL_TIMEOUT", default=1.5),
     }
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=2)
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps connections
     # Our queries are short OLTP ones; PostgreSQL's JIT compiles any plan past a cost
     # threshold, and measured here on the 10,000-interviewer match query that compile

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 
+import psycopg
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found, server_error
@@ -14,6 +17,9 @@ from config.api import error_body
 from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
+
+# How long a client is asked to wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
 
 
 def _database_ok() -> bool:
@@ -80,7 +86,36 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return default_bad_request(request, exception)
 
 
+def _database_unreachable(error: BaseException | None) -> bool:
+    # Django wraps the driver's error and keeps it as the cause. A psycopg OperationalError
+    # without a SQLSTATE comes from the client side: no connection could be made or kept
+    # (refused, timed out, the pool waited in vain). Errors PostgreSQL itself reports (a
+    # deadlock, a cancelled statement) carry a SQLSTATE and stay 500s.
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    return isinstance(cause, psycopg.OperationalError) and cause.sqlstate is None
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        body = error_body("unavailable", "The service is down for a moment; try again shortly.")
+        response = JsonResponse(body, status=503)
+    else:
+        # Rendered without the request: its context processors would ask the database for
+        # the signed-in user.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_failure(request: HttpRequest) -> HttpResponse:
+    # Django calls this handler while it handles the exception, which sys.exception() is;
+    # a database outage is raised wherever the first query runs (a middleware loading the
+    # user, a view), so this is the one place that sees all of them.
+    if _database_unreachable(sys.exception()):
+        return _unavailable(request)
     if request.path.startswith("/api/"):
         body = error_body("server_error", "Something went wrong on our side; it was logged.")
         return JsonResponse(body, status=500)
