@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import bad_request as default_bad_request
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import page_not_found
 
 from config.api import error_body
 from config.celery import app as celery_app
+from config.logs import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -98,14 +99,16 @@ def _database_unreachable(error: BaseException | None) -> bool:
 
 
 def _unavailable(request: HttpRequest) -> HttpResponse:
+    reference = current_request_id()
     response: HttpResponse
     if request.path.startswith("/api/"):
-        body = error_body("unavailable", "The service is down for a moment; try again shortly.")
-        response = JsonResponse(body, status=503)
+        message = f"The service is down for a moment; try again shortly (reference {reference})."
+        response = JsonResponse(error_body("unavailable", message), status=503)
     else:
         # Rendered without the request: its context processors would ask the database for
         # the signed-in user.
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        page = loader.render_to_string("503.html", {"request_id": reference})
+        response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -116,7 +119,11 @@ def server_failure(request: HttpRequest) -> HttpResponse:
     # user, a view), so this is the one place that sees all of them.
     if _database_unreachable(sys.exception()):
         return _unavailable(request)
+    # The reference is the request id of the log lines, so a quoted one finds the traceback.
+    reference = current_request_id()
     if request.path.startswith("/api/"):
-        body = error_body("server_error", "Something went wrong on our side; it was logged.")
-        return JsonResponse(body, status=500)
-    return server_error(request)
+        message = f"Something went wrong on our side; it was logged (reference {reference})."
+        return JsonResponse(error_body("server_error", message), status=500)
+    # Without the request, as Django's own handler: the failure may be in what it loads.
+    page = loader.render_to_string("500.html", {"request_id": reference})
+    return HttpResponse(page, status=500)

@@ -141,3 +141,20 @@ def test_it_answers_the_api_in_its_error_shape(dead_database_server: Server) -> 
     assert response.status == 503
     assert json.loads(response.body)["error"]["code"] == "unavailable"
     assert set(json.loads(response.body)["error"]) >= {"code", "message", "fields"}
+
+
+def test_it_logs_json_lines_under_the_request_id(dead_database_server: Server) -> None:
+    response = dead_database_server.get(
+        "/sessions/", Cookie=f"sessionid={'b' * 32}", **{"X-Request-ID": "outage-7"}
+    )
+
+    assert response.headers["X-Request-ID"] == "outage-7"
+    assert "Reference: <code>outage-7</code>" in response.body
+    lines = dead_database_server.log.read_text().splitlines()
+    entries = [json.loads(line) for line in lines if line.startswith("{")]
+    ours = [entry for entry in entries if entry["request_id"] == "outage-7"]
+    assert {"logger": "django.request", "level": "ERROR"}.items() <= ours[-1].items()
+    assert "PoolTimeout" in ours[-1]["exception"]
+    # gunicorn's own lines too: its access line names the request id the site answered with.
+    access = [entry for entry in entries if entry["logger"] == "gunicorn.access"]
+    assert any(entry["message"].endswith(" outage-7") for entry in access)
