@@ -256,6 +256,13 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
+# --- Deploy check -------------------------------------------------------------------------
+# `check --deploy` runs clean under the environment docker-compose.yml sets. That stack
+# serves plain HTTP and says so with SECURE_SSL_REDIRECT=False, as does a deployment whose
+# TLS proxy redirects to HTTPS itself: Django's W008 would only repeat the operator's word.
+if not DEBUG and not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`
