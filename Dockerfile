@@ -67,7 +67,8 @@ USER app
 EXPOSE 8000
 
 # python:3.13-slim has no curl; urlopen raises (exit 1) on refusal, timeout or
-# any 4xx/5xx (/healthz answers 503 when the database or broker is down).
+# any 4xx/5xx (/healthz answers 503 when the database is down; a dead cache or broker
+# is a 200 "degraded": every instance shares them, so restarting one would not help).
 # /healthz is exempt from SECURE_SSL_REDIRECT (config/settings.py), so this
 # plain-HTTP probe is answered, not bounced to https://127.0.0.1.
 # The Host is 127.0.0.1:8000, so ALLOWED_HOSTS must keep 127.0.0.1.

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import logging.config
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import setup_logging, task_postrun, task_prerun
+from django.conf import settings
+
+from config.logs import NO_REQUEST, use_request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -11,3 +17,20 @@ app = Celery("mockloop")
 # decides the broker in one place.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_the_sites_logging(**kwargs: Any) -> None:
+    # With a receiver here Celery leaves logging alone: workers and beat write the lines
+    # the web processes write (JSON in production, with the id), at LOG_LEVEL.
+    logging.config.dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+def _log_under_the_task_id(task_id: str, **kwargs: Any) -> None:
+    use_request_id(task_id)
+
+
+@task_postrun.connect
+def _forget_the_task_id(**kwargs: Any) -> None:
+    use_request_id(NO_REQUEST)

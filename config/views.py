@@ -1,28 +1,50 @@
 from __future__ import annotations
 
 import logging
+import sys
+import uuid
 
+import psycopg
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import bad_request as default_bad_request
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import page_not_found
 
 from config.api import error_body
 from config.celery import app as celery_app
+from config.logs import current_request_id
 
 logger = logging.getLogger(__name__)
 
+# How long a client is asked to wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
 
 def _database_ok() -> bool:
+    # Bounded by the pool's timeout (DB_POOL_TIMEOUT), so a dead database answers in time.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception:
         logger.exception("healthz: the database did not answer")
+        return False
+
+
+def _cache_ok() -> bool:
+    # A round trip rather than a ping: the production backend fails open (a miss instead
+    # of an error), so only reading back what was written shows the cache is there.
+    token = uuid.uuid4().hex
+    try:
+        cache.set("healthz", token, timeout=10)
+        return cache.get("healthz") == token
+    except Exception:
+        logger.exception("healthz: the cache did not answer")
         return False
 
 
@@ -39,10 +61,16 @@ def _broker_ok() -> bool:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    checks = {"database": _database_ok(), "cache": _cache_ok(), "broker": _broker_ok()}
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
-    body["status"] = "ok" if all(checks.values()) else "down"
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    # Without the database this instance can serve nothing: take it out of rotation. The
+    # cache and the broker are shared by every instance, and the site works without them
+    # (rate limits fail open, the outbox keeps mail): restarting instances would not help.
+    if not checks["database"]:
+        body["status"] = "down"
+        return JsonResponse(body, status=503)
+    body["status"] = "ok" if all(checks.values()) else "degraded"
+    return JsonResponse(body, status=200)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -65,8 +93,43 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return default_bad_request(request, exception)
 
 
-def server_failure(request: HttpRequest) -> HttpResponse:
+def _database_unreachable(error: BaseException | None) -> bool:
+    # Django wraps the driver's error and keeps it as the cause. A psycopg OperationalError
+    # without a SQLSTATE comes from the client side: no connection could be made or kept
+    # (refused, timed out, the pool waited in vain). Errors PostgreSQL itself reports (a
+    # deadlock, a cancelled statement) carry a SQLSTATE and stay 500s.
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    return isinstance(cause, psycopg.OperationalError) and cause.sqlstate is None
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    reference = current_request_id()
+    response: HttpResponse
     if request.path.startswith("/api/"):
-        body = error_body("server_error", "Something went wrong on our side; it was logged.")
-        return JsonResponse(body, status=500)
-    return server_error(request)
+        message = f"The service is down for a moment; try again shortly (reference {reference})."
+        response = JsonResponse(error_body("unavailable", message), status=503)
+    else:
+        # Rendered without the request: its context processors would ask the database for
+        # the signed-in user.
+        page = loader.render_to_string("503.html", {"request_id": reference})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_failure(request: HttpRequest) -> HttpResponse:
+    # Django calls this handler while it handles the exception, which sys.exception() is;
+    # a database outage is raised wherever the first query runs (a middleware loading the
+    # user, a view), so this is the one place that sees all of them.
+    if _database_unreachable(sys.exception()):
+        return _unavailable(request)
+    # The reference is the request id of the log lines, so a quoted one finds the traceback.
+    reference = current_request_id()
+    if request.path.startswith("/api/"):
+        message = f"Something went wrong on our side; it was logged (reference {reference})."
+        return JsonResponse(error_body("server_error", message), status=500)
+    # Without the request, as Django's own handler: the failure may be in what it loads.
+    page = loader.render_to_string("500.html", {"request_id": reference})
+    return HttpResponse(page, status=500)
