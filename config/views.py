@@ -12,7 +12,6 @@ from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 
 from config.api import error_body
@@ -83,14 +82,18 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     # Django refuses some requests before any view runs (a body over the upload limit, a
     # suspicious header): the API still answers in its own error shape.
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
     if request.path.startswith("/api/"):
-        if isinstance(exception, RequestDataTooBig):
-            megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+        if too_large:
             body = error_body("too_large", f"Send a body of at most {megabytes:g} MB.")
-            return JsonResponse(body, status=413)
-        body = error_body("bad_request", "The request could not be read.")
-        return JsonResponse(body, status=400)
-    return default_bad_request(request, exception)
+        else:
+            body = error_body("bad_request", "The request could not be read.")
+        return JsonResponse(body, status=status)
+    # Without the request, as Django's own handler: the request is what could not be read.
+    context = {"too_large": too_large, "megabytes": f"{megabytes:g}"}
+    return HttpResponse(loader.render_to_string("400.html", context), status=status)
 
 
 def _database_unreachable(error: BaseException | None) -> bool:

@@ -240,3 +240,20 @@ def test_it_refuses_to_reschedule_to_the_edges_of_time(start: str) -> None:
 
     assert response.status_code == 404
     assert Session.objects.get().start == TOMORROW_10
+
+
+def test_it_answers_a_form_over_the_upload_limit_with_a_page_that_says_so(
+    held: Session, settings: Any
+) -> None:
+    settings.DEBUG = False
+    client = _as(held.interviewer)
+    client.raise_request_exception = False
+
+    response = client.post(
+        f"/sessions/{held.pk}/feedback/", {"strengths": "x" * 3_000_000, "revision": "1"}
+    )
+
+    assert response.status_code == 413
+    assert b"That was too much to send at once" in response.content
+    assert b"at most 2.5 MB" in response.content
+    assert Feedback.objects.get(session=held).strengths != "x" * 3_000_000
