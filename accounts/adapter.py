@@ -15,16 +15,11 @@ from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.template.defaultfilters import urlize
 
 from accounts.models import User
-from accounts.tokens import change_password
 from notifications.models import Kind
 from notifications.outbox import notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def set_password(self, user: Any, password: str) -> None:
-        # allauth's password change, reset and set pages all save the new password here.
-        change_password(user=user, password=password)
-
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}

@@ -80,6 +80,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name or self.email
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_changed = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        if getattr(self, "_password_changed", False):
+            # Whoever changed it (the person, a reset link, staff in the admin after a
+            # leak, `manage.py changepassword`), API tokens issued under the old password
+            # stop working now. Here, because every one of those paths ends in this save.
+            self._password_changed = False
+            from accounts.tokens import revoke_token  # tokens imports this module
+
+            revoke_token(user=self)
+
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@")[0]

@@ -1,5 +1,6 @@
 """API tokens (SPEC §10): issued on sign-in, expiring, revoked on demand and by every
-password change, so that a leaked token does not outlive the password it was issued under."""
+password change (`User.save`), so that a leaked token does not outlive the password it was
+issued under."""
 
 from __future__ import annotations
 
@@ -33,10 +34,3 @@ def issue_token(*, user: User) -> Token:
 
 def revoke_token(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
-
-
-def change_password(*, user: User, password: str) -> None:
-    with transaction.atomic():
-        user.set_password(password)
-        user.save()
-        revoke_token(user=user)

@@ -237,6 +237,30 @@ def test_it_revokes_the_token_when_the_password_is_changed(
     assert _me_with(new_token).status_code == 200
 
 
+def test_it_revokes_the_token_when_staff_set_a_new_password_in_the_admin(
+    client: Client, user: User, token: str
+) -> None:
+    # What staff do when someone reports their account taken over.
+    client.force_login(User.objects.create_superuser("staff@example.test", "staff-pass-123"))
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    assert api_error(_me_with(token), 401)["code"] == "authentication_failed"
+
+
+def test_it_keeps_the_token_when_the_person_is_saved_without_a_new_password(
+    user: User, token: str
+) -> None:
+    user.display_name = "Grace"
+    user.save()
+
+    assert _me_with(token).status_code == 200
+
+
 def test_it_revokes_the_token_when_the_password_is_reset(
     client: Client, user: User, token: str, mailoutbox: list[Any]
 ) -> None:
