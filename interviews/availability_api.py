@@ -54,6 +54,8 @@ MAX_SLOT_RANGE = timedelta(days=31)
 DEFAULT_SLOT_RANGE = timedelta(days=7)
 
 
+# "HH:MM", which is not OpenAPI's `format: time` (that has seconds and an offset).
+@extend_schema_field({"type": "string", "pattern": r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"})
 class WallClockField(serializers.TimeField):
     """A local time "HH:MM"; also takes "24:00", the end of the day, stored as 23:59."""
 
