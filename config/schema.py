@@ -73,7 +73,7 @@ def _error_statuses(method: str, path: str, operation: dict[str, Any]) -> list[s
     signed_in = any(requirement for requirement in operation.get("security", []))
     statuses = {"429"}  # every endpoint is throttled
     # Input is a body or a query to parse; a page number that is not a page is a 404.
-    if "requestBody" in operation or query - PAGE_PARAMETERS:
+    if "requestBody" in operation or query:
         statuses.add("400")
     if signed_in:
         statuses |= {"401", "403"}

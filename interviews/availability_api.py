@@ -208,6 +208,12 @@ class AvailabilityDetail(APIView):
 SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
 
+# A query's `?from=&to=`: empty means the default, as DRF reads any optional query value.
+OPTIONAL_INSTANT = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]
+}
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class InstantField(serializers.Field):
     """An ISO 8601 date and time that must carry its offset: a bare time is ambiguous."""
@@ -285,8 +291,8 @@ class InterviewerSlots(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATETIME, description="Default: now."),
-            OpenApiParameter("to", OpenApiTypes.DATETIME, description="Default: from + 7 days."),
+            OpenApiParameter("from", OPTIONAL_INSTANT, description="Default: now."),
+            OpenApiParameter("to", OPTIONAL_INSTANT, description="Default: from + 7 days."),
             OpenApiParameter("length", int, description="Minutes, 45 to 90; default 60."),
         ],
         responses=InterviewerSlotsOutput,

@@ -136,7 +136,11 @@ class SessionList(APIView):
         responses=SessionSerializer(many=True),
         parameters=[
             OpenApiParameter("page", int, description="A page number, from 1."),
-            OpenApiParameter("page_size", int, description="Sessions per page, at most 200."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="Sessions per page; more than 200 counts as 200.",
+            ),
         ],
     )
     def get(self, request: Request) -> Response:

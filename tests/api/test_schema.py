@@ -13,6 +13,12 @@ import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.test import Client
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from config.api import Pagination
+from tests.api import api_error
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +175,7 @@ def test_it_documents_wall_clock_times_as_hours_and_minutes(client: Client, comp
         ("post", "/api/v1/auth/token/", {"400", "403", "429"}),
         ("get", "/api/v1/me/", {"401", "403", "429"}),
         ("patch", "/api/v1/me/", {"400", "401", "403", "429"}),
-        ("get", "/api/v1/sessions/", {"401", "403", "404", "429"}),
+        ("get", "/api/v1/sessions/", {"400", "401", "403", "404", "429"}),
         ("post", "/api/v1/sessions/", {"400", "401", "403", "409", "422", "429"}),
         ("get", "/api/v1/sessions/{session_id}/", {"401", "403", "404", "429"}),
         ("post", "/api/v1/sessions/{session_id}/cancel/", {"401", "403", "404", "409", "429"}),
@@ -200,3 +206,34 @@ def test_it_documents_an_error_response_on_every_operation(client: Client) -> No
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert "429" in operation["responses"], f"{method.upper()} {path}"
+
+
+@pytest.mark.parametrize("size", ["null", "abc", "0", "²"])
+def test_it_refuses_a_page_size_that_is_not_a_whole_number_as_documented(
+    client: Client, size: str
+) -> None:
+    client.force_login(UserFactory())
+
+    response = client.get("/api/v1/sessions/", {"page_size": size})
+
+    error = api_error(response, 400)
+    assert set(error["fields"]) == {"page_size"}
+
+
+@pytest.mark.parametrize(("size", "shown"), [("", 50), ("1", 1), ("500", 200)])
+def test_it_takes_an_empty_page_size_as_the_default_and_caps_a_large_one(
+    size: str, shown: int
+) -> None:
+    request = Request(APIRequestFactory().get("/api/v1/sessions/", {"page_size": size}))
+
+    assert Pagination().get_page_size(request) == shown
+
+
+@pytest.mark.parametrize("path", ["/api/v1/matches/", "/api/v1/interviewers/{id}/slots/"])
+def test_it_documents_that_an_empty_from_or_to_means_the_default(client: Client, path: str) -> None:
+    document = _document(client)
+    operation = document["paths"][path.replace("{id}", "{interviewer_id}")]["get"]
+
+    for parameter in operation["parameters"]:
+        if parameter["name"] in {"from", "to"}:
+            assert {"type": "string", "maxLength": 0} in parameter["schema"]["anyOf"]
