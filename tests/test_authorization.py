@@ -136,7 +136,7 @@ def _request(method: str, path: str, person: User | None) -> int:
 
 
 def observe(name: str, method: str) -> dict[str, int]:
-    """What each person gets from the URL named `name`, each in a fresh world."""
+    """What each person gets from the URL named `name`, each request rolled back after."""
     world = _world()
     path = _path(our_routes()[name], world.ids)
     seen = {}
