@@ -8,8 +8,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,9 +22,21 @@ MESSAGES = {
 }
 
 
+class _PageSizeQuery(serializers.Serializer):
+    page_size = serializers.IntegerField(min_value=1, required=False)
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int | None:
+        # DRF quietly falls back to the default on a page size that is not a number; the
+        # schema says integer, so a client that sends anything else is told, by field.
+        query = _PageSizeQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        asked = query.validated_data.get("page_size")
+        return self.page_size if asked is None else min(asked, self.max_page_size)
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -59,6 +59,12 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+# A query's `?from=&to=`: empty means the default, as DRF reads any optional query value.
+OPTIONAL_INSTANT = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]
+}
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class InstantField(serializers.Field):
     """The API's date and time input: ISO 8601 with an offset, within the range, in UTC."""

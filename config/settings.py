@@ -355,6 +355,11 @@ SPECTACULAR_SETTINGS = {
         "FeedbackLevelEnum": "interviews.models.LevelShown.values",
         "PlanItemStatusEnum": "studyplans.models.ItemStatus.values",
     },
+    # The enum hook is spectacular's default; ours documents the error shape (SPEC §10).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.document_errors",
+    ],
 }
 
 # --- Celery -----------------------------------------------------------------------------

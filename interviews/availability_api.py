@@ -37,7 +37,7 @@ from rest_framework.views import APIView
 from accounts.access import signed_in_user
 from accounts.models import User, VettingStatus
 from config.errors import DomainError
-from config.fields import InstantField
+from config.fields import OPTIONAL_INSTANT, InstantField
 from interviews import availability
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
@@ -55,6 +55,8 @@ MAX_SLOT_RANGE = timedelta(days=31)
 DEFAULT_SLOT_RANGE = timedelta(days=7)
 
 
+# "HH:MM", which is not OpenAPI's `format: time` (that has seconds and an offset).
+@extend_schema_field({"type": "string", "pattern": r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"})
 class WallClockField(serializers.TimeField):
     """A local time "HH:MM"; also takes "24:00", the end of the day, stored as 23:59."""
 
@@ -257,8 +259,8 @@ class InterviewerSlots(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATETIME, description="Default: now."),
-            OpenApiParameter("to", OpenApiTypes.DATETIME, description="Default: from + 7 days."),
+            OpenApiParameter("from", OPTIONAL_INSTANT, description="Default: now."),
+            OpenApiParameter("to", OPTIONAL_INSTANT, description="Default: from + 7 days."),
             OpenApiParameter("length", int, description="Minutes, 45 to 90; default 60."),
         ],
         responses=InterviewerSlotsOutput,

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.access import signed_in_user
 from accounts.models import SkillArea
 from config.errors import DomainError
-from config.fields import InstantField
+from config.fields import OPTIONAL_INSTANT, InstantField
 from interviews.matching import Match, find_matches
 
 DEFAULT_RANGE = timedelta(days=14)
@@ -124,9 +123,9 @@ class Matches(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATETIME, description="Default: now."),
+            OpenApiParameter("from", OPTIONAL_INSTANT, description="Default: now."),
             OpenApiParameter(
-                "to", OpenApiTypes.DATETIME, description="Default: from + 14 days; at most 28."
+                "to", OPTIONAL_INSTANT, description="Default: from + 14 days; at most 28."
             ),
             OpenApiParameter(
                 "focus",

@@ -48,6 +48,23 @@ class QuestionSerializer(serializers.Serializer):
         return [area.slug for area in question.skill_areas.all()]
 
 
+@extend_schema_field(QuestionSerializer(allow_null=True))
+class InterviewerOnlyQuestionField(serializers.Field):
+    """The session's question for its interviewer; for anyone else the key is left out, so a
+    candidate never learns the question, not even its id. Not required, as the schema says."""
+
+    def __init__(self) -> None:
+        super().__init__(required=False)
+
+    def get_attribute(self, instance: Session) -> Any:
+        if self.context["viewer"].pk != instance.interviewer_id:
+            raise serializers.SkipField
+        return instance.question
+
+    def to_representation(self, value: Any) -> dict[str, Any]:
+        return dict(QuestionSerializer(value).data)
+
+
 class UtcDateTimeField(serializers.DateTimeField):
     # Times go out in UTC whatever zone the request activated, so clients see one format.
     def to_representation(self, value: Any) -> str:
@@ -70,7 +87,7 @@ class SessionSerializer(serializers.Serializer):
     late_cancel = serializers.BooleanField()
     cancelled_by = serializers.IntegerField(source="cancelled_by_id", allow_null=True)
     no_show_party = serializers.CharField()
-    question = serializers.SerializerMethodField()
+    question = InterviewerOnlyQuestionField()
 
     # A session just booked has neither yet; asking would cost two queries per booking.
     def get_feedback_status(self, session: Session) -> str:
@@ -78,18 +95,6 @@ class SessionSerializer(serializers.Serializer):
 
     def get_review_status(self, session: Session) -> str:
         return "none" if self.context.get("just_booked") else review_status_for(session=session)
-
-    @extend_schema_field(QuestionSerializer(allow_null=True))
-    def get_question(self, session: Session) -> dict[str, Any] | None:
-        if self.context["viewer"].pk != session.interviewer_id or session.question is None:
-            return None
-        return dict(QuestionSerializer(session.question).data)
-
-    def to_representation(self, instance: Session) -> dict[str, Any]:
-        data = dict(super().to_representation(instance))
-        if self.context["viewer"].pk != instance.interviewer_id:
-            del data["question"]  # the candidate never learns the question, not even its id
-        return data
 
 
 def session_data(session: Session, viewer: User, *, just_booked: bool = False) -> dict[str, Any]:
@@ -125,10 +130,23 @@ def _request_hash(data: dict[str, Any]) -> str:
 
 
 class SessionList(APIView):
-    @extend_schema(responses=SessionSerializer(many=True))
+    # Declared on the view so the schema documents the paginated envelope, not a bare list.
+    pagination_class = Pagination
+
+    @extend_schema(
+        responses=SessionSerializer(many=True),
+        parameters=[
+            OpenApiParameter("page", int, description="A page number, from 1."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="Sessions per page; more than 200 counts as 200.",
+            ),
+        ],
+    )
     def get(self, request: Request) -> Response:
         user = signed_in_user(request)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             sessions_of(user=user).order_by("-start", "-pk"), request, view=self
         )

@@ -160,13 +160,15 @@ def test_it_keeps_the_pages_inside_the_content_security_policy(
     client: Client, session: Session
 ) -> None:
     submitted_feedback(session, now=NOW)
-    pages = [
-        _as(Client(), session.interviewer).get(_url(session)).content.decode(),
-        _as(Client(), session.interviewer).get(_url(session, "report")).content.decode(),
-        _as(Client(), session.candidate).get(_url(session, "review")).content.decode(),
+    responses = [
+        _as(Client(), session.interviewer).get(_url(session)),
+        _as(Client(), session.interviewer).get(_url(session, "report")),
+        _as(Client(), session.candidate).get(_url(session, "review")),
     ]
 
-    for page in pages:
+    for response in responses:
+        assert response.status_code == 200
+        page = response.content.decode()
         assert "style=" not in page
         assert not re.search(r"<[^>]+\son[a-z]+=", page)  # no inline event handlers
         for script in re.findall(r"<script[^>]*>", page):
@@ -650,6 +652,7 @@ def test_it_links_both_sides_from_the_session_page(client: Client, session: Sess
 def test_it_shows_no_feedback_section_before_the_start(client: Client) -> None:
     later = SessionFactory.create(start=NOW + timedelta(hours=3), end=NOW + timedelta(hours=4))
 
-    page = _as(client, later.interviewer).get(f"/sessions/{later.pk}/").content.decode()
+    response = _as(client, later.interviewer).get(f"/sessions/{later.pk}/")
 
-    assert 'id="feedback"' not in page
+    assert response.status_code == 200
+    assert 'id="feedback"' not in response.content.decode()

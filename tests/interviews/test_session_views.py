@@ -233,12 +233,13 @@ def test_it_scales_the_phases_to_a_90_minute_session(
 
 def test_it_warns_that_a_cancel_inside_24_hours_is_late(client: Client, booked: Session) -> None:
     client = _as(client, booked.candidate)
-    early = client.get(f"/sessions/{booked.pk}/").content.decode()
+    early = client.get(f"/sessions/{booked.pk}/")
 
     with time_machine.travel(booked.start - timedelta(hours=2), tick=False):
         late = client.get(f"/sessions/{booked.pk}/").content.decode()
 
-    assert "late cancel" not in early
+    assert early.status_code == 200
+    assert "late cancel" not in early.content.decode()
     assert "counts as a late cancel" in late
 
 
@@ -298,14 +299,15 @@ def test_it_closes_the_session_after_the_end(
 ) -> None:
     user = booked.interviewer if side == "interviewer" else booked.candidate
     client = _as(client, user)
-    before = client.get(f"/sessions/{booked.pk}/").content.decode()
+    before = client.get(f"/sessions/{booked.pk}/")
 
     with time_machine.travel(booked.end + timedelta(minutes=1), tick=False):
         after = client.get(f"/sessions/{booked.pk}/").content.decode()
         client.post(f"/sessions/{booked.pk}/{action}/")
 
     booked.refresh_from_db()
-    assert button not in before
+    assert before.status_code == 200
+    assert button not in before.content.decode()
     assert button in after
     assert booked.status == status
 
@@ -350,6 +352,7 @@ def test_it_shows_alternatives_when_the_interviewer_cancels(
     assert 'id="alternatives"' in page
     assert f'id="alternative-{other.pk}"' in page
     interviewer_view = _as(Client(), booked.interviewer).get(f"/sessions/{booked.pk}/")
+    assert interviewer_view.status_code == 200
     assert 'id="alternatives"' not in interviewer_view.content.decode()
 
 
@@ -358,9 +361,10 @@ def test_it_offers_no_alternatives_when_the_candidate_cancels(
 ) -> None:
     cancel_session(session=booked, by=booked.candidate, now=NOW)
 
-    page = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/").content.decode()
+    response = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/")
 
-    assert 'id="alternatives"' not in page
+    assert response.status_code == 200
+    assert 'id="alternatives"' not in response.content.decode()
 
 
 def test_it_serves_the_calendar_file(client: Client, booked: Session) -> None:
