@@ -410,6 +410,7 @@ class ReviewInput:
     comment: str
     would_practise_again: bool
     self_assessment: dict[str, int]
+    share_comment: bool = False
 
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -442,6 +443,9 @@ def parse_review_data(*, data: Mapping[str, Any], takes_self_assessment: bool) -
         errors["would_practise_again"] = [
             "Say whether you would practise with this interviewer again (true or false)."
         ]
+    share = _share_comment(data.get("share_comment", False))
+    if share is None:
+        errors["share_comment"] = [SHARE_COMMENT_ERROR]
     given = data.get("self_assessment")
     self_assessment: dict[str, int] = {}
     if not takes_self_assessment:
@@ -468,7 +472,20 @@ def parse_review_data(*, data: Mapping[str, Any], takes_self_assessment: bool) -
     if errors:
         raise ValidationError(errors)
     assert rating is not None and comment is not None and isinstance(again, bool)  # noqa: S101
-    return ReviewInput(rating, comment, again, self_assessment)
+    return ReviewInput(rating, comment, again, self_assessment, share_comment=bool(share))
+
+
+SHARE_COMMENT_ERROR = (
+    "Say whether your comment may appear, without your name, on the interviewer's profile: "
+    "true or false."
+)
+
+
+def _share_comment(value: object) -> bool | None:
+    """The consent to share the comment, or None for anything that is not a yes or a no."""
+    if isinstance(value, str):
+        return True if value.lower() in _TRUE else False if value.lower() in _FALSE else None
+    return value if isinstance(value, bool) else None
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -732,6 +749,7 @@ def review_data(review: Review) -> dict[str, Any]:
         "rating": review.rating,
         "comment": review.comment,
         "would_practise_again": review.would_practise_again,
+        "share_comment": review.share_comment,
         # None: the review came after the reveal, without one.
         "self_assessment": review.self_assessment or None,
         "created_at": _iso(review.created_at),
@@ -1049,6 +1067,7 @@ def submit_review(
                 rating=given.rating,
                 comment=given.comment,
                 would_practise_again=given.would_practise_again,
+                share_comment=given.share_comment,
                 created_at=now,
                 **{
                     Review.SELF_FIELDS[slug]: score for slug, score in given.self_assessment.items()

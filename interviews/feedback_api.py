@@ -115,6 +115,14 @@ class ReviewSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True)
     would_practise_again = serializers.BooleanField()
+    share_comment = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Show the comment, without the candidate's name, on the interviewer's public "
+            "profile (GET /api/v1/interviewers/{id}/). Off unless sent as true."
+        ),
+    )
     self_assessment = serializers.DictField(
         child=serializers.IntegerField(min_value=1, max_value=4),
         required=False,

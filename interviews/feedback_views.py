@@ -514,6 +514,7 @@ def review(request: HttpRequest, session_id: int) -> HttpResponse:
         "choice_fields": _review_fields(session, posted, errors),
         "comment": posted.get("comment", ""),
         "comment_error": errors.get("comment", ""),
+        "share_comment": posted.get("share_comment") == "yes",
         "errors": [
             {"anchor": f"field-{name}", "label": label, "message": errors[name]}
             for name, label in _review_labels(session).items()
@@ -528,6 +529,7 @@ def _review_labels(session: Session) -> dict[str, str]:
         "rating": f"How was {session.interviewer.name} as an interviewer?",
         "would_practise_again": f"Would you practise with {session.interviewer.name} again?",
         "comment": "Comment",
+        "share_comment": "Share my comment",
         "self_assessment": "Your own performance",
         **{f"self-{phase.slug}": phase.name for phase in PHASES},
     }
@@ -568,6 +570,8 @@ def _posted_review(post: QueryDict) -> dict[str, Any]:
         "rating": post.get("rating"),
         "comment": post.get("comment", ""),
         "would_practise_again": post.get("would_practise_again"),
+        # An unticked checkbox is not posted at all: that is a no.
+        "share_comment": post.get("share_comment", "no"),
         "self_assessment": {
             phase.slug: post[f"self-{phase.slug}"]
             for phase in PHASES

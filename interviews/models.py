@@ -459,6 +459,9 @@ class Review(models.Model):
     rating = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True, default="")
     would_practise_again = models.BooleanField()
+    # The candidate's consent to show the comment, without their name, on the interviewer's
+    # public profile. Off unless they tick it: a comment is written for the interviewer.
+    share_comment = models.BooleanField(default=False)
     self_functional_spec = _self_score("Functional Spec")
     self_technical_spec = _self_score("Technical Spec")
     self_going_deep = _self_score("Going Deep")

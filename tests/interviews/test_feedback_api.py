@@ -304,11 +304,34 @@ def test_it_takes_the_review_once(session: Session) -> None:
         "rating": 5,
         "comment": "Clear hints, fair questions.",
         "would_practise_again": True,
+        "share_comment": False,
         "self_assessment": dict.fromkeys(PHASE_SLUGS, 3),
         "created_at": "2026-03-02T11:00:00+00:00",
     }
     assert api_error(again, 409)["code"] == "review_submitted"
     assert Review.objects.get().rating == 5
+
+
+def test_it_shares_the_comment_only_when_the_candidate_says_so(session: Session) -> None:
+    with at(END):
+        response = candidate_of(session).post(
+            url(session, "review/"), {**review_body(), "share_comment": True}
+        )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["share_comment"] is True
+    assert Review.objects.get().share_comment is True
+
+
+@pytest.mark.parametrize("bad", [None, "perhaps", 2, [True]])
+def test_it_names_a_bad_share_comment(session: Session, bad: object) -> None:
+    with at(END):
+        response = candidate_of(session).post(
+            url(session, "review/"), {**review_body(), "share_comment": bad}
+        )
+
+    assert set(api_error(response, 400)["fields"]) == {"share_comment"}
+    assert not Review.objects.exists()
 
 
 def test_it_names_the_bad_fields_of_a_review(session: Session) -> None:

@@ -460,6 +460,27 @@ def test_it_takes_the_review_once(client: Client, session: Session) -> None:
     assert Review.objects.get().rating == 4
 
 
+def test_it_asks_before_sharing_the_comment_on_the_interviewers_profile(
+    client: Client, session: Session
+) -> None:
+    client = _as(client, session.candidate)
+    page = client.get(_url(session, "review")).content.decode()
+
+    client.post(_url(session, "review"), _review_post(share_comment="yes"))
+
+    assert "Share my comment (without my name) on Iris Interviewer&#x27;s profile" in page
+    assert 'name="share_comment" value="yes">' in page  # not ticked for them
+    assert Review.objects.get().share_comment is True
+
+
+def test_it_keeps_the_comment_private_when_the_box_is_left_unticked(
+    client: Client, session: Session
+) -> None:
+    _as(client, session.candidate).post(_url(session, "review"), _review_post())
+
+    assert Review.objects.get().share_comment is False
+
+
 def test_it_names_every_unanswered_question_and_keeps_the_answers(
     client: Client, session: Session
 ) -> None:
