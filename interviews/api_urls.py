@@ -1,10 +1,11 @@
-"""Interview endpoints under /api/v1/: availability, slots, matches, sessions, feedback."""
+"""Interview endpoints under /api/v1/: availability, interviewers and their slots, matches,
+sessions, feedback."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from interviews import availability_api, feedback_api, matching_api, session_api
+from interviews import availability_api, feedback_api, interviewer_api, matching_api, session_api
 
 urlpatterns = [
     path("availability/", availability_api.AvailabilityList.as_view(), name="api_availability"),
@@ -12,6 +13,11 @@ urlpatterns = [
         "availability/<str:window_id>/",
         availability_api.AvailabilityDetail.as_view(),
         name="api_availability_window",
+    ),
+    path(
+        "interviewers/<int:interviewer_id>/",
+        interviewer_api.InterviewerDetail.as_view(),
+        name="api_interviewer",
     ),
     path(
         "interviewers/<int:interviewer_id>/slots/",

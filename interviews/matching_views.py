@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.access import signed_in_user
 from accounts.models import SkillArea, User
 from config.fields import validate_date_in_range
+from interviews.interviewers import interviewer_summary
 from interviews.matching import Match, find_matches
 from interviews.slots import Slot
 
@@ -112,6 +113,7 @@ def _result(match: Match, *, tz: ZoneInfo) -> dict[str, Any]:
         "interviewer": match.interviewer,
         "level": profile.get_level_display(),
         "expertise": [area.name for area in profile.expertise.all()],
+        "summary": interviewer_summary(match.interviewer),
         "score": match.score,
         "explanation": " · ".join(part.text for part in match.explanation),
         "parts": match.explanation,

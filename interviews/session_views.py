@@ -32,6 +32,7 @@ from interviews.availability import busy_intervals, free_slots
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import FeedbackStep, feedback_is_open, feedback_step
 from interviews.feedback_views import feedback_panel
+from interviews.interviewers import interviewer_summary
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
     MAX_SESSION_MINUTES,
@@ -131,6 +132,7 @@ def book(request: HttpRequest) -> HttpResponse:
         # say which, as a form would, rather than a 404 that hides what went wrong.
         ctx: dict[str, Any] = {
             "interviewer": interviewer,
+            "summary": interviewer_summary(interviewer),
             "start": None,
             "length": DEFAULT_SESSION_MINUTES,
             "error": " ".join(
@@ -171,6 +173,7 @@ def book(request: HttpRequest) -> HttpResponse:
         taken = True
     ctx = {
         "interviewer": interviewer,
+        "summary": interviewer_summary(interviewer),
         "start": start,
         "end": start + timedelta(minutes=length),
         "length": length,

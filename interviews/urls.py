@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import availability_views, feedback_views, matching_views, session_views
+from interviews import (
+    availability_views,
+    feedback_views,
+    interviewer_views,
+    matching_views,
+    session_views,
+)
 
 urlpatterns = [
     path("availability/", availability_views.availability_page, name="availability"),
@@ -16,6 +22,11 @@ urlpatterns = [
         name="availability_delete",
     ),
     path("find/", matching_views.find_interviewer, name="find_interviewer"),
+    path(
+        "interviewers/<int:interviewer_id>/",
+        interviewer_views.interviewer_profile,
+        name="interviewer_profile",
+    ),
     path("sessions/", session_views.sessions, name="sessions"),
     path("sessions/new/", session_views.book, name="book_session"),
     path("sessions/<int:session_id>/", session_views.session_detail, name="session_detail"),

@@ -198,6 +198,9 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
         "post": _row(302, 302, 302, 404, 404, TO_LOGIN, 302),
     },
     "find_interviewer": {"get": CANDIDATE_PAGE},
+    # An approved interviewer's public profile: anyone signed in may read it (candidates
+    # before booking, the interviewer to see what candidates see, staff).
+    "interviewer_profile": {"get": SIGNED_IN},
     "sessions": {"get": SIGNED_IN},
     # Without an interviewer and a start there is no slot to confirm.
     "book_session": {
@@ -254,6 +257,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
         "get": API_NO_GET,
         "delete": _row(403, 204, 403, 404, 404, 401, 403),
     },
+    "api_interviewer": {"get": API_SIGNED_IN},
     "api_interviewer_slots": {"get": API_SIGNED_IN},
     "api_matches": {"get": _row(200, 403, 200, 403, 403, 401, 403)},
     "api_sessions": {"get": API_SIGNED_IN, "post": _row(400, 400, 400, 400, 400, 401, 400)},
