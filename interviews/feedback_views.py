@@ -44,6 +44,7 @@ from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
 from interviews import feedback as service
+from interviews.briefs import candidate_brief
 from interviews.feedback import FeedbackState, PhaseEntry
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
@@ -295,6 +296,12 @@ class _FormPage:
                 for name, label in OVERALL_TEXTS
             ],
             "missing": _missing(state) if self.step == SUBMIT else [],
+            # Beside the "level demonstrated" question: what the candidate aims for.
+            "brief": (
+                candidate_brief(candidate=state.session.candidate, now=timezone.now())
+                if self.step == OVERALL
+                else None
+            ),
             **_refusal_context(self.refusal),
         }
         return ctx

@@ -29,6 +29,7 @@ from config.errors import DomainError
 from config.fields import MAX_DATABASE_INTEGER, InstantFormField, parse_instant
 from interviews import booking
 from interviews.availability import busy_intervals, free_slots
+from interviews.briefs import candidate_brief
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import FeedbackStep, feedback_is_open, feedback_step
 from interviews.feedback_views import feedback_panel
@@ -213,6 +214,8 @@ def _render_session(
         "is_interviewer": is_interviewer,
         "other": _other(session, user),
         "phases": phases_for(length) if is_interviewer else [],
+        # The candidate's aims and weak spots: for their interviewer's eyes only.
+        "brief": candidate_brief(candidate=session.candidate, now=now) if is_interviewer else None,
         "can_change": can_change,
         "late": can_change and booking.is_late_cancel(start=session.start, now=now),
         "can_close": can_close,

@@ -468,7 +468,7 @@ def test_it_asks_before_sharing_the_comment_on_the_interviewers_profile(
 
     client.post(_url(session, "review"), _review_post(share_comment="yes"))
 
-    assert "Share my comment (without my name) on Iris Interviewer&#x27;s profile" in page
+    assert "Share my comment (without my name) on Iris Interviewer's profile" in page
     assert 'name="share_comment" value="yes">' in page  # not ticked for them
     assert Review.objects.get().share_comment is True
 
