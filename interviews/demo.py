@@ -176,5 +176,7 @@ REVIEW = {
     "rating": 5,
     "comment": "Sharp questions and concrete advice on going deeper.",
     "would_practise_again": True,
+    # So the demo interviewers' profile pages show a shared comment.
+    "share_comment": True,
     "self_assessment": dict.fromkeys(PHASE_SLUGS, 3),
 }

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from accounts.models import SkillArea, User, VettingStatus
 from interviews.feedback import RatingSummary, rating_summary
+from interviews.matching import PRIOR_MEAN
 from interviews.models import Review
 
 SHARED_COMMENTS = 5
@@ -50,6 +51,16 @@ class InterviewerSummary:
             return "No reviews yet"
         plural = "" if self.rating.count == 1 else "s"
         return f"{self.rating.bayesian:.1f}★ from {self.rating.count} review{plural}"
+
+    @property
+    def weighting_text(self) -> str:
+        """Why the rating differs from the plain average the match explanation quotes."""
+        if self.rating.mean is None:
+            return ""
+        return (
+            f"plain average {self.rating.mean:.1f}★, weighted toward {PRIOR_MEAN:.1f}★ "
+            "while reviews are few"
+        )
 
 
 def interviewer_summary(interviewer: User) -> InterviewerSummary:

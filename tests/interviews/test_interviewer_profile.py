@@ -91,7 +91,7 @@ def test_it_shows_the_interviewer_to_a_candidate(
     assert "Expertise: Caching, Concurrency" in text
     assert "Built the payments ledger at a bank" in text and "I ask about failure." in text
     # 12 reviews of 4.5 on average, weighted with 5 reviews of 4.0: (20 + 54) / 17.
-    assert "4.4★ from 12 reviews" in text
+    assert "4.4★ from 12 reviews (plain average 4.5★, weighted toward 4.0★" in text
 
 
 def test_it_says_plainly_when_there_are_no_reviews_yet(client: Client, candidate: User) -> None:
