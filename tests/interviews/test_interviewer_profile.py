@@ -110,7 +110,7 @@ def test_it_shows_only_shared_comments_newest_first_at_most_five_with_the_month(
     for days_ago in range(1, 7):
         _review(interviewer, comment=f"Shared {days_ago}.", share=True, days_ago=days_ago * 20)
     _review(interviewer, comment="Kept private.", share=False, days_ago=0)
-    _review(interviewer, comment="", share=True, days_ago=0)
+    _review(interviewer, comment="", share=True, days_ago=1)
     writer = Review.objects.filter(comment="Shared 1.").get().session.candidate
 
     text = _text(_page(client, candidate, interviewer))
