@@ -23,7 +23,7 @@ from interviews.rubrics import PHASES
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 EN_DASH = "\N{EN DASH}"
 WRAP_UP_NAME = "Questions and wrap-up"
-WRAP_UP_ABOUT = "The candidate's questions; say when your feedback will be ready."
+WRAP_UP_ABOUT = "Questions for each other, and when the feedback will be ready."
 
 
 class JoinState(enum.StrEnum):
