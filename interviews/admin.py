@@ -14,6 +14,7 @@ from interviews.models import (
     CriterionScore,
     DateWindow,
     Feedback,
+    FollowUp,
     PhaseNote,
     Question,
     Review,
@@ -23,8 +24,15 @@ from interviews.models import (
 )
 
 
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 1
+    fields = ["phase", "position", "text"]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    inlines = [FollowUpInline]
     list_display = ["title", "slug", "is_active"]
     list_filter = ["is_active", "skill_areas"]
     search_fields = ["title", "slug", "prompt"]
@@ -48,7 +56,7 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["interviewer__email", "candidate__email"]
     date_hierarchy = "start"
     raw_id_fields = ["interviewer", "candidate", "question", "rescheduled_from", "cancelled_by"]
-    readonly_fields = ["ics_uid", "ics_sequence", "created_at", "updated_at"]
+    readonly_fields = ["ics_uid", "ics_sequence", "whiteboard_url", "created_at", "updated_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Bookings go through `interviews.booking`, which applies the rules and the locks.

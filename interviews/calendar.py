@@ -53,7 +53,8 @@ def session_ics(session: Session, *, viewer: User) -> bytes:
     event.add(
         "description",
         f"Practice interview on Mockloop; your {role} is {other.name}.\n"
-        f"Join: {session.meeting_url}\nSession page: {page}",
+        f"Join: {session.meeting_url}\nWhiteboard: {session.whiteboard_url}\n"
+        f"Session page: {page}",
     )
     event.add("location", session.meeting_url)
     event.add("url", page)

@@ -12,6 +12,7 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 
 from accounts.models import SkillArea
+from interviews.whiteboard import new_whiteboard_url
 
 DEFAULT_SESSION_MINUTES = 60
 MIN_SESSION_MINUTES = 45
@@ -154,6 +155,8 @@ class Session(models.Model):
         Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
     meeting_url = models.URLField(max_length=300)
+    # Made once per session; a moved session gets a fresh room (the old row keeps its own).
+    whiteboard_url = models.URLField(max_length=200, unique=True, default=new_whiteboard_url)
     # RFC 5545: UID stays, SEQUENCE goes up with every change the calendar must pick up.
     ics_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ics_sequence = models.PositiveIntegerField(default=0)
@@ -243,6 +246,25 @@ class Phase(models.TextChoices):
     GOING_DEEP = "going-deep", "Going Deep"
     EXTRA_MILE = "extra-mile", "Extra Mile: launch"
     COMMUNICATION = "communication", "Communication"
+
+
+class FollowUp(models.Model):
+    """A prompt the interviewer can ask in one phase of a question; never shown to candidates."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follow_ups")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="follow_up_phase"),
+            models.CheckConstraint(condition=~Q(text=""), name="follow_up_text_written"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()}: {self.text[:60]}"
 
 
 class RubricVersion(models.Model):

@@ -16,7 +16,7 @@ def sessions_of(*, user: User) -> QuerySet[Session]:
     return (
         Session.objects.filter(Q(interviewer=user) | Q(candidate=user))
         .select_related("interviewer", "candidate", "question", "feedback", "review")
-        .prefetch_related("question__skill_areas")
+        .prefetch_related("question__skill_areas", "question__follow_ups")
     )
 
 

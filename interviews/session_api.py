@@ -36,6 +36,11 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class FollowUpSerializer(serializers.Serializer):
+    phase = serializers.CharField()
+    text = serializers.CharField()
+
+
 class QuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
@@ -43,6 +48,7 @@ class QuestionSerializer(serializers.Serializer):
     prompt = serializers.CharField()
     hints = serializers.CharField()
     skill_areas = serializers.SerializerMethodField()
+    follow_ups = FollowUpSerializer(many=True, source="follow_ups.all")
 
     def get_skill_areas(self, question: Any) -> list[str]:
         return [area.slug for area in question.skill_areas.all()]
@@ -81,6 +87,7 @@ class SessionSerializer(serializers.Serializer):
     end = UtcDateTimeField()
     status = serializers.CharField()
     meeting_url = serializers.URLField()
+    whiteboard_url = serializers.URLField()
     feedback_status = serializers.SerializerMethodField()
     review_status = serializers.SerializerMethodField()
     rescheduled_from = serializers.IntegerField(source="rescheduled_from_id", allow_null=True)

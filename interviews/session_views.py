@@ -8,7 +8,6 @@ and the interviewer's fresh slots, each one click from a new confirmation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -38,11 +37,13 @@ from interviews.models import (
     DEFAULT_SESSION_MINUTES,
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
+    FollowUp,
     NoShowParty,
+    Phase,
     Session,
     SessionStatus,
 )
-from interviews.rubrics import PHASES
+from interviews.room import AgendaItem, agenda, current_item, join_opens_at, join_state
 from interviews.selectors import (
     get_session_for_user,
     late_cancel_count,
@@ -55,24 +56,6 @@ from notifications.selectors import notifications_for_session, reminders_coming
 FRESH_SLOTS = 8
 FRESH_SLOT_DAYS = 14
 ALTERNATIVES = 3
-
-
-@dataclass(frozen=True)
-class Phase:
-    name: str
-    minutes: int
-    about: str
-
-
-def phases_for(length_minutes: int) -> list[Phase]:
-    """The phases scaled to the session's length; the 5 minutes left over close the session."""
-    scale = length_minutes / DEFAULT_SESSION_MINUTES
-    # Communication has no minutes of its own: it is scored across the whole session.
-    return [
-        Phase(phase.name, round(phase.minutes * scale), phase.about)
-        for phase in PHASES
-        if phase.minutes is not None
-    ]
 
 
 @login_required
@@ -213,9 +196,9 @@ def _render_session(
         "session": session,
         "is_interviewer": is_interviewer,
         "other": _other(session, user),
-        "phases": phases_for(length) if is_interviewer else [],
         # The candidate's aims and weak spots: for their interviewer's eyes only.
         "brief": candidate_brief(candidate=session.candidate, now=now) if is_interviewer else None,
+        **_room(session=session, user=user, now=now, is_interviewer=is_interviewer),
         "can_change": can_change,
         "late": can_change and booking.is_late_cancel(start=session.start, now=now),
         "can_close": can_close,
@@ -337,6 +320,35 @@ def no_show(request: HttpRequest, session_id: int) -> HttpResponse:
         who = "candidate" if marked.no_show_party == NoShowParty.CANDIDATE else "interviewer"
         messages.success(request, f"Recorded: the {who} did not show up.")
     return redirect("session_detail", session_id=session.pk)
+
+
+def _room(*, session: Session, user: User, now: datetime, is_interviewer: bool) -> dict[str, Any]:
+    """The room's parts: the join window, the agenda in the viewer's zone, the follow-ups."""
+    if session.status == SessionStatus.CANCELLED:
+        return {"join": None, "agenda": [], "current_phase": None, "whole_session_prompts": []}
+    items = agenda(start=session.start, end=session.end, zone=user.time_zone)
+    # The question's follow-ups are the interviewer's alone (SPEC §6), like its hints.
+    prompts = (
+        list(session.question.follow_ups.all())
+        if is_interviewer and session.question is not None
+        else []
+    )
+    return {
+        "join": (
+            join_state(start=session.start, end=session.end, now=now)
+            if session.status == SessionStatus.SCHEDULED
+            else None
+        ),
+        "join_opens_at": join_opens_at(session.start),
+        "agenda": [(item, _prompts_for(prompts, item)) for item in items],
+        "current_phase": current_item(items, now) if is_interviewer else None,
+        "before_start": now < session.start,
+        "whole_session_prompts": [p for p in prompts if p.phase == Phase.COMMUNICATION],
+    }
+
+
+def _prompts_for(prompts: list[FollowUp], item: AgendaItem) -> list[FollowUp]:
+    return [prompt for prompt in prompts if prompt.phase == item.slug]
 
 
 # --- Helpers --------------------------------------------------------------------------------

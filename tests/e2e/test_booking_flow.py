@@ -123,5 +123,6 @@ def test_it_books_a_match_in_two_clicks_and_shows_it_to_both_sides(
     assert session.question is not None
     expect(interviewer_page.locator("#question")).to_contain_text(session.question.title)
     expect(interviewer_page.locator("#question-hints")).to_be_visible()
-    expect(interviewer_page.get_by_role("heading", name="Phases")).to_be_visible()
+    expect(interviewer_page.get_by_role("heading", name="Agenda")).to_be_visible()
+    expect(interviewer_page.locator("#agenda .follow-ups").first).to_be_visible()
     interviewer_context.close()

@@ -198,10 +198,10 @@ def test_it_shows_the_interviewer_the_question_hints_and_phases(
         ("Going Deep", 20),
         ("Extra Mile", 10),
     ]:
-        assert f"{phase}" in page and f"about {minutes} minutes" in page
+        assert f"<strong>{phase}" in page and f"({minutes} min)" in page
     assert "10:00 to 11:00" in page and "Europe/London" in page
     assert booked.candidate.name in page
-    assert booked.meeting_url in page
+    assert booked.whiteboard_url in page
     assert f"/sessions/{booked.pk}/calendar.ics" in page
 
 
@@ -228,7 +228,7 @@ def test_it_scales_the_phases_to_a_90_minute_session(
 
     page = _as(client, interviewer).get(f"/sessions/{session.pk}/").content.decode()
 
-    assert "about 15 minutes" in page and "about 30 minutes" in page
+    assert "(15 min)" in page and "(30 min)" in page
 
 
 def test_it_warns_that_a_cancel_inside_24_hours_is_late(client: Client, booked: Session) -> None:
