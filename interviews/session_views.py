@@ -211,7 +211,8 @@ def _render_session(
         "other": _other(session, user),
         "phases": phases_for(length) if is_interviewer else [],
         "can_change": can_change,
-        "late": can_change and booking.is_late_cancel(start=session.start, now=now),
+        "late": can_change
+        and booking.is_late_change(booked_at=session.created_at, start=session.start, now=now),
         "can_close": can_close,
         # A no-show is refused once feedback or a review shows the session took place.
         "can_report_no_show": can_close and not held,
