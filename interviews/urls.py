@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import availability_views, feedback_views, matching_views, session_views
+from interviews import (
+    availability_views,
+    feedback_views,
+    help_views,
+    matching_views,
+    session_views,
+)
 
 urlpatterns = [
     path("availability/", availability_views.availability_page, name="availability"),
@@ -15,6 +21,7 @@ urlpatterns = [
         availability_views.delete,
         name="availability_delete",
     ),
+    path("help/booking/", help_views.booking_help, name="booking_help"),
     path("find/", matching_views.find_interviewer, name="find_interviewer"),
     path("sessions/", session_views.sessions, name="sessions"),
     path("sessions/new/", session_views.book, name="book_session"),
