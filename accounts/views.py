@@ -70,11 +70,22 @@ def vetting_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/vetting_queue.html", ctx)
 
 
+# The hidden field of the confirm page's button: the queue's buttons only lead to it.
+CONFIRMED = "yes"
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("confirmed") == CONFIRMED
+
+
 @staff_member_required
 @require_POST
 def approve(request: HttpRequest, profile_id: int) -> HttpResponse:
+    """The queue's button shows a confirm page; only its POST (with `confirmed`) approves."""
     staff = signed_in_user(request)
-    get_object_or_404(InterviewerProfile, pk=profile_id)
+    applicant = get_object_or_404(InterviewerProfile.objects.select_related("user"), pk=profile_id)
+    if not _confirmed(request):
+        return _confirm_decision(request, profile=applicant, decision="approve")
     try:
         profile = vetting.approve_interviewer(profile_id=profile_id, decided_by=staff)
     except ValidationError as error:
@@ -87,12 +98,15 @@ def approve(request: HttpRequest, profile_id: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def reject(request: HttpRequest, profile_id: int) -> HttpResponse:
+    """As `approve`; the confirm page shows the reason, still editable, before it is sent."""
     staff = signed_in_user(request)
-    get_object_or_404(InterviewerProfile, pk=profile_id)
+    applicant = get_object_or_404(InterviewerProfile.objects.select_related("user"), pk=profile_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason: the interviewer sees it.")
         return redirect("vetting_queue")
+    if not _confirmed(request):
+        return _confirm_decision(request, profile=applicant, decision="reject", form=form)
     try:
         profile = vetting.reject_interviewer(
             profile_id=profile_id, decided_by=staff, reason=form.cleaned_data["reason"]
@@ -102,3 +116,14 @@ def reject(request: HttpRequest, profile_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{profile.user} is rejected; they will see your reason.")
     return redirect("vetting_queue")
+
+
+def _confirm_decision(
+    request: HttpRequest,
+    *,
+    profile: InterviewerProfile,
+    decision: str,
+    form: RejectForm | None = None,
+) -> HttpResponse:
+    ctx = {"profile": profile, "decision": decision, "form": form, "confirmed": CONFIRMED}
+    return render(request, "accounts/vetting_confirm.html", ctx)

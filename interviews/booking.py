@@ -20,9 +20,15 @@ Choices where the spec is silent:
 - Meeting link: the interviewer's personal URL when set, otherwise a unique Jitsi room
   per session (`https://meet.jit.si/mockloop-<random>`): Jitsi needs no account and an
   unguessable name keeps strangers out.
+- A late change is a cancel or a move less than 24 hours before the start, made more than
+  1 hour after the session was booked: a time held for under an hour is given back free,
+  so a slip straight after booking costs nothing. The hour runs from when the session's
+  time was chosen (`created_at`; for a moved session, the move): its slot was held no
+  longer than that, whatever happened before.
 - A reschedule cancels the old session and books a new one linked to it, under the same
-  rules (lead time, capacity, the no-show block ...). Inside 24 hours it counts as a late
-  cancel by whoever asked: the other person's hour is lost just the same. The new session
+  rules (lead time, capacity, the no-show block ...). It counts as one late change at most,
+  by whoever asked, recorded on the old session only (the other person's hour is lost just
+  the same as with a cancel); the new session starts clean. The new session
   keeps the question and the meeting link, and takes over the old session's calendar UID
   (the old row gets a fresh one), so calendars move the event instead of adding a second.
 - A no-show (either side) is refused once the app holds evidence that the session took
@@ -76,11 +82,17 @@ from studyplans.selectors import weakest_areas_for
 
 MAX_UPCOMING = 3
 FREE_CANCEL_NOTICE = timedelta(hours=24)
+# A change this soon after booking is free even inside FREE_CANCEL_NOTICE.
+CHANGE_GRACE = timedelta(hours=1)
 NO_SHOW_WINDOW = timedelta(days=30)
 NO_SHOW_BLOCK = timedelta(days=14)
 MEETING_ROOM_BASE = "https://meet.jit.si/mockloop-"
 
 SLOT_TAKEN = "This slot was just taken."
+LIMIT_REACHED = (
+    f"You have {MAX_UPCOMING} upcoming sessions, the most you can hold; "
+    "cancel one or wait for one to pass to book more."
+)
 SESSION_HELD = (
     "This session took place: feedback or a review has been written for it, "
     "so it cannot be recorded as a no-show."
@@ -114,8 +126,16 @@ def week_bounds(moment: datetime, time_zone: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def is_late_cancel(*, start: datetime, now: datetime) -> bool:
+def is_late_change(*, booked_at: datetime, start: datetime, now: datetime) -> bool:
+    """Whether cancelling or moving at `now` counts as a late change (both bounds free)."""
+    if now - booked_at <= CHANGE_GRACE:
+        return False
     return start - now < FREE_CANCEL_NOTICE
+
+
+def free_change_until(*, booked_at: datetime, start: datetime) -> datetime:
+    """The last moment a cancel or move is free: the later of the two free periods' ends."""
+    return max(booked_at + CHANGE_GRACE, start - FREE_CANCEL_NOTICE)
 
 
 def meeting_url_for(interviewer: User) -> str:
@@ -461,7 +481,7 @@ def _slot_taken() -> DomainError:
 
 
 def cancel_session(*, session: Session, by: User, now: datetime | None = None) -> Session:
-    """Cancel before the start; inside 24 hours it counts as a late cancel by `by`."""
+    """Cancel before the start; it may count as a late change by `by` (`is_late_change`)."""
     now = now or timezone.now()
     with transaction.atomic():
         current = _lock_session(session, by)
@@ -607,7 +627,7 @@ def _cancel(session: Session, *, by: User, now: datetime, extra_fields: Sequence
     session.status = SessionStatus.CANCELLED
     session.cancelled_by = by
     session.cancelled_at = now
-    session.late_cancel = is_late_cancel(start=session.start, now=now)
+    session.late_cancel = is_late_change(booked_at=session.created_at, start=session.start, now=now)
     # The row is locked, so a plain increment cannot lose a concurrent change.
     session.ics_sequence += 1
     session.updated_at = now

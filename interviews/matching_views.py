@@ -23,8 +23,10 @@ from django.utils import timezone
 from accounts.access import signed_in_user
 from accounts.models import SkillArea, User
 from config.fields import validate_date_in_range
+from interviews.booking import LIMIT_REACHED, MAX_UPCOMING
 from interviews.interviewers import interviewer_summary
 from interviews.matching import Match, find_matches
+from interviews.selectors import upcoming_bookings_count
 from interviews.slots import Slot
 
 DEFAULT_DAYS = 14
@@ -87,7 +89,14 @@ def find_interviewer(request: HttpRequest) -> HttpResponse:
             candidate=user, start=start, end=end, now=now, focus=form.cleaned_data["focus"]
         )
         results = [_result(match, tz=tz) for match in matches]
-    ctx = {"form": form, "results": results, "time_zone": user.time_zone}
+    at_limit = upcoming_bookings_count(candidate=user, now=now) >= MAX_UPCOMING
+    ctx = {
+        "form": form,
+        "results": results,
+        "time_zone": user.time_zone,
+        # Said before the search, so nobody picks a slot the confirm page will refuse.
+        "limit_reached": LIMIT_REACHED if at_limit else "",
+    }
     return render(request, "interviews/find.html", ctx, status=400 if form.errors else 200)
 
 

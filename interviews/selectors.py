@@ -48,3 +48,10 @@ def past_sessions(*, user: User, now: datetime) -> QuerySet[Session]:
 
 def late_cancel_count(*, user: User) -> int:
     return Session.objects.filter(cancelled_by=user, late_cancel=True).count()
+
+
+def upcoming_bookings_count(*, candidate: User, now: datetime) -> int:
+    """The candidate's sessions that count towards the upcoming limit (as `_facts` counts)."""
+    return Session.objects.filter(
+        candidate=candidate, status=SessionStatus.SCHEDULED, end__gt=now
+    ).count()

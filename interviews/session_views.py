@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import User
@@ -48,6 +48,7 @@ from interviews.selectors import (
     get_session_for_user,
     late_cancel_count,
     past_sessions,
+    upcoming_bookings_count,
     upcoming_sessions,
 )
 from interviews.slots import Slot
@@ -131,7 +132,9 @@ def book(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     error = ""
     taken = False
-    if request.method == "POST":
+    # Checked before the button is offered: at the limit the page explains instead.
+    at_limit = upcoming_bookings_count(candidate=candidate, now=now) >= booking.MAX_UPCOMING
+    if request.method == "POST" and not at_limit:
         try:
             session = booking.book_session(
                 candidate=candidate,
@@ -141,7 +144,9 @@ def book(request: HttpRequest) -> HttpResponse:
                 now=now,
             )
         except DomainError as refusal:
-            error = refusal.message
+            # A limit reached in a race is shown like one reached before: as the notice.
+            at_limit = refusal.code == "too_many_upcoming"
+            error = "" if at_limit else refusal.message
             taken = refusal.code == "slot_unavailable"
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
@@ -152,9 +157,12 @@ def book(request: HttpRequest) -> HttpResponse:
                 f"{interviewer.name}{_reminder_words(session, candidate)}",
             )
             return redirect("session_detail", session_id=session.pk)
-    elif not _offered(interviewer=interviewer, start=start, length=length, now=now):
+    elif not at_limit and not _offered(
+        interviewer=interviewer, start=start, length=length, now=now
+    ):
         error = "This slot is no longer available."
         taken = True
+    starts_in = start - now
     ctx = {
         "interviewer": interviewer,
         "summary": interviewer_summary(interviewer),
@@ -163,6 +171,14 @@ def book(request: HttpRequest) -> HttpResponse:
         "length": length,
         "error": error,
         "taken": taken,
+        "limit_reached": booking.LIMIT_REACHED if at_limit else "",
+        # The warning before a slot inside the free-notice period (see booking.is_late_change).
+        "starts_soon": (
+            duration_words(starts_in)
+            if timedelta(0) < starts_in < booking.FREE_CANCEL_NOTICE
+            else ""
+        ),
+        "grace_words": duration_words(booking.CHANGE_GRACE),
         "fresh_slots": _fresh_slot_links(
             interviewer=interviewer, candidate=candidate, length=length, now=now
         )
@@ -170,7 +186,18 @@ def book(request: HttpRequest) -> HttpResponse:
         else [],
     }
     status = (409 if taken else 400) if error else 200
+    if at_limit and request.method == "POST":
+        status = 400
     return render(request, "interviews/book.html", ctx, status=status)
+
+
+def duration_words(length: timedelta) -> str:
+    """The length in words ("5 hours", "1 hour 30 minutes"), whole minutes rounded down."""
+    hours, minutes = divmod(int(length.total_seconds() // 60), 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
 
 
 @login_required
@@ -200,7 +227,9 @@ def _render_session(
         "brief": candidate_brief(candidate=session.candidate, now=now) if is_interviewer else None,
         **_room(session=session, user=user, now=now, is_interviewer=is_interviewer),
         "can_change": can_change,
-        "late": can_change and booking.is_late_cancel(start=session.start, now=now),
+        "late": can_change
+        and booking.is_late_change(booked_at=session.created_at, start=session.start, now=now),
+        "free_until": booking.free_change_until(booked_at=session.created_at, start=session.start),
         "can_close": can_close,
         # A no-show is refused once feedback or a review shows the session took place.
         "can_report_no_show": can_close and not held,
@@ -244,17 +273,42 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
     return response
 
 
+# The hidden field of a confirm page's button. A cancel or a no-show posted without it
+# (an old page, a double click on the session page) only shows the confirm page.
+CONFIRMED = "yes"
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("confirmed") == CONFIRMED
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    """GET (or a POST without `confirmed`) asks first; only the confirm page's POST cancels."""
     user = signed_in_user(request)
     session = get_session_for_user(user=user, session_id=session_id)
+    now = timezone.now()
+    if not _confirmed(request):
+        refusal = _not_scheduled(session) or (
+            "This session has started; it is too late to cancel it." if now >= session.start else ""
+        )
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("session_detail", session_id=session.pk)
+        return _confirm_page(
+            request,
+            session=session,
+            user=user,
+            action="cancel",
+            late=booking.is_late_change(booked_at=session.created_at, start=session.start, now=now),
+        )
     try:
-        cancelled = booking.cancel_session(session=session, by=user)
+        cancelled = booking.cancel_session(session=session, by=user, now=now)
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:
-        note = " It counts as a late cancel." if cancelled.late_cancel else ""
+        note = " It counts as a late change." if cancelled.late_cancel else ""
         other = _other(session, user).name
         messages.success(
             request,
@@ -262,6 +316,29 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
             f"its way to {other}, and the reminders are called off.{note}",
         )
     return redirect("session_detail", session_id=session.pk)
+
+
+def _not_scheduled(session: Session) -> str:
+    if session.status == SessionStatus.SCHEDULED:
+        return ""
+    return f"This session is already {session.get_status_display().lower()}."
+
+
+def _confirm_page(
+    request: HttpRequest, *, session: Session, user: User, action: str, late: bool = False
+) -> HttpResponse:
+    ctx = {
+        "session": session,
+        "other": _other(session, user),
+        "is_interviewer": user.pk == session.interviewer_id,
+        "action": action,
+        "late": late,
+        "free_until": booking.free_change_until(booked_at=session.created_at, start=session.start),
+        "confirmed": CONFIRMED,
+        "no_show_window_days": booking.NO_SHOW_WINDOW.days,
+        "no_show_block_days": booking.NO_SHOW_BLOCK.days,
+    }
+    return render(request, "interviews/session_confirm.html", ctx)
 
 
 def _reminder_words(session: Session, user: User) -> str:
@@ -308,10 +385,21 @@ def complete(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def no_show(request: HttpRequest, session_id: int) -> HttpResponse:
+    """GET (or a POST without `confirmed`) asks first; only the confirm page's POST records."""
     user = signed_in_user(request)
     session = get_session_for_user(user=user, session_id=session_id)
+    if not _confirmed(request):
+        if refusal := _not_scheduled(session):
+            messages.error(request, refusal)
+        elif timezone.now() < session.end:
+            messages.error(request, "You can report a no-show once the session has ended.")
+        elif booking.session_took_place(session=session):
+            messages.error(request, booking.SESSION_HELD)
+        else:
+            return _confirm_page(request, session=session, user=user, action="no_show")
+        return redirect("session_detail", session_id=session.pk)
     try:
         marked = booking.mark_no_show(session=session, by=user)
     except (DomainError, ValidationError) as refusal:

@@ -7,6 +7,7 @@ from django.urls import path
 from interviews import (
     availability_views,
     feedback_views,
+    help_views,
     interviewer_views,
     matching_views,
     session_views,
@@ -21,6 +22,7 @@ urlpatterns = [
         availability_views.delete,
         name="availability_delete",
     ),
+    path("help/booking/", help_views.booking_help, name="booking_help"),
     path("find/", matching_views.find_interviewer, name="find_interviewer"),
     path(
         "interviewers/<int:interviewer_id>/",

@@ -174,9 +174,10 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "home": {"get": EVERYONE},
     "profile": {"get": SIGNED_IN, "post": SIGNED_IN},
     "vetting_queue": {"get": STAFF_ONLY},
+    # The first POST shows the confirm page; only its own POST (with `confirmed`) approves.
     "vetting_approve": {
         "get": {**STAFF_ONLY, "staff": 405},
-        "post": {**STAFF_ONLY, "staff": 302},
+        "post": {**STAFF_ONLY, "staff": 200},
     },
     "vetting_reject": {
         "get": {**STAFF_ONLY, "staff": 405},
@@ -201,6 +202,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     # An approved interviewer's public profile: anyone signed in may read it (candidates
     # before booking, the interviewer to see what candidates see, staff).
     "interviewer_profile": {"get": SIGNED_IN},
+    "booking_help": {"get": EVERYONE},
     "sessions": {"get": SIGNED_IN},
     # Without an interviewer and a start there is no slot to confirm.
     "book_session": {
@@ -209,13 +211,18 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     },
     "session_detail": {"get": SESSION_PAGE},
     "session_ics": {"get": SESSION_PAGE},
-    "session_cancel": {"get": NO_GET, "post": {**SESSION_PAGE, "owner": 302, "other_party": 302}},
+    # GET asks first, but the session has started: both people are sent back to it.
+    "session_cancel": {
+        "get": {**SESSION_PAGE, "owner": 302, "other_party": 302},
+        "post": {**SESSION_PAGE, "owner": 302, "other_party": 302},
+    },
     "session_reschedule": {
         "get": NO_GET,
         "post": {**SESSION_PAGE, "owner": 404, "other_party": 404},
     },
     "session_complete": {"get": NO_GET, "post": {**SESSION_PAGE, "owner": 302, "other_party": 302}},
-    "session_no_show": {"get": NO_GET, "post": {**SESSION_PAGE, "owner": 302, "other_party": 302}},
+    # Without `confirmed`, GET and POST alike show the confirm page.
+    "session_no_show": {"get": SESSION_PAGE, "post": SESSION_PAGE},
     # The feedback form is the interviewer's, the review the candidate's: the other side of
     # the same session is refused (403), since it knows the session exists.
     "feedback_form": {

@@ -386,10 +386,40 @@ def test_it_shows_the_queue_in_a_fixed_number_of_queries(
     assert len(response.context["profiles"]) == 5
 
 
+@pytest.mark.parametrize(
+    ("decide", "data", "words"),
+    [
+        ("approve", {}, "can be matched and booked by candidates straight away"),
+        ("reject", {"reason": "Tell us more."}, "gets an email with your reason"),
+    ],
+)
+def test_it_asks_before_deciding(
+    staff_client: Client,
+    applicant: InterviewerProfile,
+    decide: str,
+    data: dict[str, str],
+    words: str,
+) -> None:
+    url = _approve_url(applicant) if decide == "approve" else _reject_url(applicant)
+    queue = staff_client.get(QUEUE_URL).content.decode()
+
+    response = staff_client.post(url, data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert words in page
+    assert f'action="{url}"' in page and 'name="confirmed" value="yes"' in page
+    if decide == "reject":
+        assert ">Tell us more.</textarea>" in page  # the reason, shown to check before sending
+    assert f'id="applicant-{applicant.pk}"' in queue
+    assert _reload(applicant).status == VettingStatus.PENDING
+    assert _reload(applicant).decided_at is None
+
+
 def test_it_approves_from_the_queue(
     staff_client: Client, staff: User, applicant: InterviewerProfile
 ) -> None:
-    response = staff_client.post(_approve_url(applicant), follow=True)
+    response = staff_client.post(_approve_url(applicant), {"confirmed": "yes"}, follow=True)
 
     assert response.redirect_chain == [(QUEUE_URL, 302)]
     assert "Grace H is approved." in response.content.decode()
@@ -402,7 +432,7 @@ def test_it_rejects_from_the_queue_with_the_reason(
     staff_client: Client, staff: User, applicant: InterviewerProfile
 ) -> None:
     response = staff_client.post(
-        _reject_url(applicant), {"reason": "  Tell us more.  "}, follow=True
+        _reject_url(applicant), {"reason": "  Tell us more.  ", "confirmed": "yes"}, follow=True
     )
 
     assert response.redirect_chain == [(QUEUE_URL, 302)]
@@ -433,7 +463,7 @@ def test_it_refuses_a_rejection_without_a_reason(
 def test_it_shows_why_staff_cannot_approve_themselves(staff_client: Client, staff: User) -> None:
     own = InterviewerProfileFactory.create(user=staff)
 
-    response = staff_client.post(_approve_url(own), follow=True)
+    response = staff_client.post(_approve_url(own), {"confirmed": "yes"}, follow=True)
 
     assert "You cannot vet your own interviewer profile." in response.content.decode()
     assert _reload(own).status == VettingStatus.PENDING
@@ -467,7 +497,7 @@ def test_it_emails_the_interviewer_once_after_an_approval_in_the_queue(
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(_approve_url(applicant))
+        staff_client.post(_approve_url(applicant), {"confirmed": "yes"})
 
     assert [message.to for message in mailoutbox] == [["grace@example.test"]]
     assert mailoutbox[0].subject == "You are approved as a Mockloop interviewer"

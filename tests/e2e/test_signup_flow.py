@@ -98,6 +98,8 @@ def test_it_shows_an_interviewer_pending_review_until_staff_approve(
     staff_page.goto(f"{base}/staff/vetting/")
     expect(staff_page.get_by_role("heading", name="Grace H")).to_be_visible()
     staff_page.get_by_role("button", name="Approve Grace H").click()
+    expect(staff_page.get_by_role("heading", name="Approve Grace H?")).to_be_visible()
+    staff_page.get_by_role("button", name="Yes, approve Grace H").click()
     expect(staff_page.get_by_text("Grace H is approved.")).to_be_visible()
     expect(staff_page.get_by_text("No interviewer is waiting for review.")).to_be_visible()
     staff_context.close()
@@ -129,6 +131,10 @@ def test_it_shows_a_rejected_interviewer_the_reason(
         "Tell us about systems you ran in production."
     )
     staff_page.get_by_role("button", name="Reject Linus T").click()
+    expect(staff_page.get_by_label("Reason for rejecting")).to_have_value(
+        "Tell us about systems you ran in production."
+    )
+    staff_page.get_by_role("button", name="Yes, reject Linus T").click()
     expect(staff_page.get_by_text("Linus T is rejected")).to_be_visible()
     staff_context.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User, VettingStatus
@@ -18,6 +19,7 @@ from interviews.booking import (
     book_session,
     cancel_session,
     complete_session,
+    free_change_until,
     mark_no_show,
     no_show_block_until,
     reschedule_session,
@@ -25,6 +27,7 @@ from interviews.booking import (
 )
 from interviews.feedback import save_feedback_draft, submit_review
 from interviews.models import NoShowParty, Session, SessionStatus, WeeklyWindow
+from interviews.selectors import late_cancel_count
 from tests.factories import (
     CandidateProfileFactory,
     InterviewerProfileFactory,
@@ -503,6 +506,80 @@ def test_it_frees_the_slot_when_cancelled(booked: Session) -> None:
     )
 
     assert again.start == booked.start
+
+
+# --- The grace period after booking --------------------------------------------------------
+
+
+SOON = NOW + timedelta(hours=5)  # inside 24 hours of the start from the moment of booking
+
+
+@pytest.fixture
+def booked_soon(interviewer: User, candidate: User) -> Session:
+    return book_session(candidate=candidate, interviewer_id=interviewer.pk, start=SOON, now=NOW)
+
+
+GRACE_BOUNDARY = [
+    (timedelta(minutes=1), False),
+    (timedelta(hours=1), False),
+    (timedelta(hours=1, seconds=1), True),
+    (timedelta(hours=4, minutes=59), True),
+]
+
+
+@pytest.mark.parametrize(("after_booking", "late"), GRACE_BOUNDARY)
+def test_it_lets_a_cancel_within_an_hour_of_booking_go_free(
+    booked_soon: Session, after_booking: timedelta, late: bool
+) -> None:
+    with time_machine.travel(NOW + after_booking, tick=False):
+        cancelled = cancel_session(session=booked_soon, by=booked_soon.candidate)
+
+    assert cancelled.late_cancel is late
+    assert late_cancel_count(user=booked_soon.candidate) == int(late)
+
+
+@pytest.mark.parametrize(("after_booking", "late"), GRACE_BOUNDARY)
+def test_it_lets_a_move_within_an_hour_of_booking_go_free(
+    booked_soon: Session, after_booking: timedelta, late: bool
+) -> None:
+    with time_machine.travel(NOW + after_booking, tick=False):
+        moved = reschedule_session(
+            session=booked_soon, by=booked_soon.candidate, start=TOMORROW_10 + timedelta(days=2)
+        )
+
+    booked_soon.refresh_from_db()
+    assert booked_soon.late_cancel is late
+    assert moved.late_cancel is False
+    assert late_cancel_count(user=booked_soon.candidate) == int(late)
+
+
+def test_it_counts_a_late_move_once_and_runs_a_new_grace_hour_from_the_move(
+    booked_soon: Session,
+) -> None:
+    moved_at = NOW + timedelta(hours=2)
+    with time_machine.travel(moved_at, tick=False):
+        moved = reschedule_session(
+            session=booked_soon, by=booked_soon.candidate, start=SOON + timedelta(hours=1)
+        )
+    with time_machine.travel(moved_at + timedelta(minutes=30), tick=False):
+        cancel_session(session=moved, by=booked_soon.candidate)
+
+    moved.refresh_from_db()
+    assert (moved.created_at, moved.late_cancel) == (moved_at, False)
+    assert late_cancel_count(user=booked_soon.candidate) == 1
+
+
+@pytest.mark.parametrize(
+    ("booked_before_start", "free_until_before_start"),
+    [(timedelta(hours=5), timedelta(hours=4)), (timedelta(days=3), timedelta(hours=24))],
+)
+def test_it_says_until_when_a_change_is_free(
+    booked_before_start: timedelta, free_until_before_start: timedelta
+) -> None:
+    start = TOMORROW_10
+    booked_at = start - booked_before_start
+
+    assert free_change_until(booked_at=booked_at, start=start) == start - free_until_before_start
 
 
 # --- Reschedule ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +14,12 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from interviews.matching_views import BOOKING_PATH
 from tests.api import api_error
-from tests.factories import CandidateProfileFactory, InterviewerProfileFactory, UserFactory
+from tests.factories import (
+    CandidateProfileFactory,
+    InterviewerProfileFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tests.interviews.test_matching import NOW, create_interviewer
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +195,27 @@ def test_it_searches_the_chosen_dates_and_focus(candidate: User, interviewer: Us
     # After both zones moved to summer time: 13:00 London is 08:00 New York.
     assert "Tue 30 Mar, 08:00 America/New_York" in html
     assert "Tue 23 Mar" not in html
+
+
+@pytest.mark.parametrize(("upcoming", "warned"), [(2, False), (3, True)])
+def test_it_says_before_the_search_when_the_booking_limit_is_reached(
+    candidate: User, upcoming: int, warned: bool
+) -> None:
+    for day in range(upcoming):
+        SessionFactory.create(
+            candidate=candidate,
+            start=NOW + timedelta(days=day + 1),
+            end=NOW + timedelta(days=day + 1, hours=1),
+        )
+
+    page = page_for(candidate).get(PAGE).content.decode()
+
+    words = (
+        "You have 3 upcoming sessions, the most you can hold; "
+        "cancel one or wait for one to pass to book more."
+    )
+    assert (words in page) is warned
+    assert ('id="booking-limit"' in page) is warned
 
 
 def test_it_explains_an_empty_result(candidate: User) -> None:

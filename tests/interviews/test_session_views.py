@@ -141,6 +141,79 @@ def test_it_shows_other_rule_refusals_clearly(client: Client, interviewer: User)
 
 
 @pytest.mark.parametrize(
+    ("starts_at", "warning"),
+    [
+        (NOW + timedelta(hours=5), "This starts in 5 hours."),
+        (NOW + timedelta(hours=23, minutes=30), "This starts in 23 hours 30 minutes."),
+        (NOW + timedelta(hours=24), None),
+        (TOMORROW_10, None),
+    ],
+)
+def test_it_warns_on_the_confirm_page_when_the_slot_starts_within_24_hours(
+    client: Client, interviewer: User, candidate: User, starts_at: Any, warning: str | None
+) -> None:
+    response = _as(client, candidate).get(
+        _book_url(interviewer, start=starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    )
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Confirm booking" in page
+    assert 'href="/help/booking/"' in page
+    if warning is None:
+        assert 'id="soon-warning"' not in page
+    else:
+        assert warning in page
+        assert "more than 1 hour after booking counts as a late change" in page
+
+
+def _fill_up(candidate: User, count: int = 3) -> None:
+    for day in range(1, count + 1):
+        book_session(
+            candidate=candidate,
+            interviewer_id=approved_interviewer().pk,
+            start=TOMORROW_10 + timedelta(days=day),
+            now=NOW,
+        )
+
+
+LIMIT_WORDS = (
+    "You have 3 upcoming sessions, the most you can hold; "
+    "cancel one or wait for one to pass to book more."
+)
+
+
+def test_it_offers_no_confirm_button_at_the_booking_limit(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    _fill_up(candidate)
+    client = _as(client, candidate)
+
+    shown = client.get(_book_url(interviewer))
+    posted = client.post(_book_url(interviewer))
+
+    for response, status in ((shown, 200), (posted, 400)):
+        page = html.unescape(response.content.decode())
+        assert response.status_code == status
+        assert LIMIT_WORDS in page
+        assert 'href="/sessions/"' in page
+        assert "Confirm booking" not in page
+    assert Session.objects.filter(candidate=candidate).count() == 3
+
+
+def test_it_offers_the_button_again_once_a_session_is_cancelled(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    _fill_up(candidate)
+    cancel_session(session=Session.objects.filter(candidate=candidate).first(), by=candidate)
+
+    page = _as(client, candidate).get(_book_url(interviewer)).content.decode()
+
+    assert "Confirm booking" in page
+    assert 'id="booking-limit"' not in page
+
+
+@pytest.mark.parametrize(
     "query",
     [
         {"interviewer": "x", "start": "2026-03-03T10:00:00Z"},
@@ -231,24 +304,89 @@ def test_it_scales_the_phases_to_a_90_minute_session(
     assert "(15 min)" in page and "(30 min)" in page
 
 
-def test_it_warns_that_a_cancel_inside_24_hours_is_late(client: Client, booked: Session) -> None:
+def test_it_warns_that_a_change_inside_24_hours_is_late(client: Client, booked: Session) -> None:
     client = _as(client, booked.candidate)
-    early = client.get(f"/sessions/{booked.pk}/")
+    early = client.get(f"/sessions/{booked.pk}/").content.decode()
 
     with time_machine.travel(booked.start - timedelta(hours=2), tick=False):
-        late = client.get(f"/sessions/{booked.pk}/").content.decode()
+        late = client.get(f"/sessions/{booked.pk}/?reschedule=1").content.decode()
 
-    assert early.status_code == 200
-    assert "late cancel" not in early.content.decode()
-    assert "counts as a late cancel" in late
+    assert 'id="late-warning"' not in early
+    # Starts Tue 10:00 UTC: free until 24 hours before, Mon 05:00 in New York.
+    assert "free until Mon 2 Mar, 05:00 EST" in early
+    assert 'id="late-warning"' in late
+    assert "moving it now counts as a late change" in late
+    assert 'id="reschedule-slots"' in late  # the move list sits under the same warning
 
 
-def test_it_cancels_from_the_page(client: Client, booked: Session) -> None:
-    response = _as(client, booked.candidate).post(f"/sessions/{booked.pk}/cancel/", follow=True)
+def test_it_says_a_change_just_after_booking_is_free_inside_24_hours(
+    client: Client, interviewer: User, candidate: User
+) -> None:
+    soon = book_session(
+        candidate=candidate, interviewer_id=interviewer.pk, start=NOW + timedelta(hours=5), now=NOW
+    )
+    client = _as(client, candidate)
 
+    with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
+        page = client.get(f"/sessions/{soon.pk}/").content.decode()
+        confirm = client.get(f"/sessions/{soon.pk}/cancel/").content.decode()
+
+    assert 'id="late-warning"' not in page
+    assert "free until Mon 2 Mar, 05:00 EST" in page  # an hour after booking at 04:00 EST
+    assert 'id="confirm-free"' in confirm and 'id="confirm-late"' not in confirm
+
+
+def test_it_asks_before_cancelling_and_cancels_only_on_the_confirm_pages_post(
+    client: Client, booked: Session
+) -> None:
+    client = _as(client, booked.candidate)
+    url = f"/sessions/{booked.pk}/cancel/"
+    session_page = client.get(f"/sessions/{booked.pk}/").content.decode()
+
+    asked = client.get(url)
+    posted_once = client.post(url)
+    booked.refresh_from_db()
+    still_scheduled = booked.status
+    done = client.post(url, {"confirmed": "yes"}, follow=True)
+
+    assert f'href="{url}"' in session_page
+    assert f'action="{url}"' not in session_page  # the session page's button only leads on
+    for step in (asked, posted_once):
+        page = step.content.decode()
+        assert step.status_code == 200
+        assert "Cancel your session with" in page
+        assert 'name="confirmed" value="yes"' in page
+        assert 'id="confirm-free"' in page
+        assert 'href="/help/booking/"' in page
+    assert still_scheduled == SessionStatus.SCHEDULED
     booked.refresh_from_db()
     assert booked.status == SessionStatus.CANCELLED
-    assert "is cancelled" in response.content.decode()
+    assert "is cancelled" in done.content.decode()
+
+
+def test_it_says_on_the_cancel_page_when_the_cancel_will_be_late(
+    client: Client, booked: Session
+) -> None:
+    client = _as(client, booked.candidate)
+
+    with time_machine.travel(booked.start - timedelta(hours=3), tick=False):
+        page = client.get(f"/sessions/{booked.pk}/cancel/").content.decode()
+        client.post(f"/sessions/{booked.pk}/cancel/", {"confirmed": "yes"})
+
+    assert 'id="confirm-late"' in page and "This counts as a late change." in page
+    booked.refresh_from_db()
+    assert booked.late_cancel is True
+
+
+def test_it_sends_a_cancel_of_a_cancelled_session_back_with_the_reason(
+    client: Client, booked: Session
+) -> None:
+    cancel_session(session=booked, by=booked.interviewer, now=NOW)
+
+    response = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/cancel/", follow=True)
+
+    assert response.redirect_chain == [(f"/sessions/{booked.pk}/", 302)]
+    assert "This session is already cancelled." in response.content.decode()
 
 
 def test_it_reschedules_from_fresh_slots(client: Client, booked: Session) -> None:
@@ -303,13 +441,46 @@ def test_it_closes_the_session_after_the_end(
 
     with time_machine.travel(booked.end + timedelta(minutes=1), tick=False):
         after = client.get(f"/sessions/{booked.pk}/").content.decode()
-        client.post(f"/sessions/{booked.pk}/{action}/")
+        client.post(f"/sessions/{booked.pk}/{action}/", {"confirmed": "yes"})
 
     booked.refresh_from_db()
     assert before.status_code == 200
     assert button not in before.content.decode()
     assert button in after
     assert booked.status == status
+
+
+@pytest.mark.parametrize(
+    ("side", "heading", "consequence"),
+    [
+        ("interviewer", "did not show up?", "two candidate no-shows within 30 days block"),
+        ("candidate", "did not show up?", "It is counted against"),
+    ],
+)
+def test_it_asks_before_recording_a_no_show(
+    client: Client, booked: Session, side: str, heading: str, consequence: str
+) -> None:
+    user = booked.interviewer if side == "interviewer" else booked.candidate
+    client = _as(client, user)
+    url = f"/sessions/{booked.pk}/no-show/"
+
+    with time_machine.travel(booked.end + timedelta(minutes=1), tick=False):
+        session_page = client.get(f"/sessions/{booked.pk}/").content.decode()
+        asked = client.get(url)
+        posted_once = client.post(url)
+        booked.refresh_from_db()
+        still_scheduled = booked.status
+        client.post(url, {"confirmed": "yes"})
+
+    assert f'href="{url}"' in session_page and f'action="{url}"' not in session_page
+    for step in (asked, posted_once):
+        page = step.content.decode()
+        assert step.status_code == 200
+        assert heading in page and consequence in page
+        assert 'name="confirmed" value="yes"' in page
+    assert still_scheduled == SessionStatus.SCHEDULED
+    booked.refresh_from_db()
+    assert booked.status == SessionStatus.NO_SHOW
 
 
 @pytest.mark.parametrize(
@@ -328,7 +499,8 @@ def test_it_offers_no_no_show_once_the_session_took_place(
 
     with time_machine.travel(booked.end + timedelta(minutes=1), tick=False):
         response = client.get(f"/sessions/{booked.pk}/")
-        refused = client.post(f"/sessions/{booked.pk}/no-show/", follow=True)
+        asked = client.get(f"/sessions/{booked.pk}/no-show/", follow=True)
+        refused = client.post(f"/sessions/{booked.pk}/no-show/", {"confirmed": "yes"}, follow=True)
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -337,6 +509,7 @@ def test_it_offers_no_no_show_once_the_session_took_place(
     assert 'id="no-show-closed"' in page
     assert refused.status_code == 200
     assert "it cannot be recorded as a no-show" in refused.content.decode()
+    assert "it cannot be recorded as a no-show" in asked.content.decode()
     booked.refresh_from_db()
     assert booked.status == SessionStatus.SCHEDULED
 
@@ -457,7 +630,7 @@ def test_it_shows_the_late_cancel_count_and_the_no_show_block(
 
     page = _as(client, candidate).get("/sessions/").content.decode()
 
-    assert "Late cancels" in page and "<strong>1</strong>" in page
+    assert "Late changes" in page and "<strong>1</strong>" in page
     assert 'id="no-show-block"' in page
     assert "13 March 2026" in page  # 14 days from the later no-show, 27 Feb
 
