@@ -7,7 +7,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
@@ -33,6 +33,7 @@ from accounts.profiles import (
     is_approved_interviewer,
     save_profile,
     validate_meeting_url,
+    waking_hours_errors,
 )
 from accounts.timezones import validate_time_zone
 from accounts.tokens import issue_token, revoke_token
@@ -201,6 +202,13 @@ class InterviewerSerializer(serializers.Serializer):
         return "Pending review: candidates can book you once staff approve your profile."
 
 
+# "HH:MM", which is not OpenAPI's `format: time` (that has seconds and an offset).
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"})
+class WakingTimeField(serializers.TimeField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class MeSerializer(serializers.Serializer):
     """The signed-in person. PATCH with `candidate` or `interviewer` adds or edits that role."""
 
@@ -209,11 +217,29 @@ class MeSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=80)
     time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone])
     years_experience = serializers.IntegerField(min_value=0, max_value=MAX_YEARS_EXPERIENCE)
+    waking_hours_start = WakingTimeField(
+        help_text="HH:MM in your time zone. Slots inside your waking hours are offered "
+        "first (`in_waking_hours` on each slot). Default 08:00."
+    )
+    waking_hours_end = WakingTimeField(
+        help_text="HH:MM in your time zone, after `waking_hours_start`; 23:59 means "
+        "midnight. Default 22:00."
+    )
     roles = serializers.SerializerMethodField()
     candidate = CandidateSerializer(source="candidate_profile", required=False, allow_null=True)
     interviewer = InterviewerSerializer(
         source="interviewer_profile", required=False, allow_null=True
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = self.instance
+        errors = waking_hours_errors(
+            starts=attrs.get("waking_hours_start", getattr(user, "waking_hours_start", None)),
+            ends=attrs.get("waking_hours_end", getattr(user, "waking_hours_end", None)),
+        )
+        if errors:
+            raise serializers.ValidationError({name: [text] for name, text in errors.items()})
+        return attrs
 
     def get_roles(self, user: User) -> list[str]:
         return [
@@ -254,6 +280,10 @@ class Me(APIView):
                 years_experience=attrs.get("years_experience", user.years_experience),
                 candidate=_candidate_data(user, attrs.get("candidate_profile")),
                 interviewer=_interviewer_data(user, attrs.get("interviewer_profile")),
+                waking_hours=(
+                    attrs.get("waking_hours_start", user.waking_hours_start),
+                    attrs.get("waking_hours_end", user.waking_hours_end),
+                ),
             ),
         )
         sent_back = was_approved and not is_approved_interviewer(user)

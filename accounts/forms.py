@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 from django import forms
@@ -22,6 +23,7 @@ from accounts.profiles import (
     interviewer_rule_errors,
     save_profile,
     validate_meeting_url,
+    waking_hours_errors,
 )
 from accounts.timezones import common_time_zone_names, validate_time_zone
 
@@ -214,8 +216,28 @@ class SignupForm(ProfileFieldsForm):
         save_profile(user=user, data=self.profile_data())
 
 
+def _time_input() -> forms.TimeInput:
+    return forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 60})
+
+
 class ProfileForm(ProfileFieldsForm):
     """The profile page: edit every field, and add the other role; roles are never dropped."""
+
+    # Only here, not at sign-up: the defaults suit most people, and sign-up stays short.
+    waking_hours_start = forms.TimeField(
+        label="Waking hours start",
+        widget=_time_input(),
+        input_formats=["%H:%M"],
+        required=False,  # left empty: unchanged
+        help_text="Slots from this time, in your time zone, are offered first.",
+    )
+    waking_hours_end = forms.TimeField(
+        label="Waking hours end",
+        widget=_time_input(),
+        input_formats=["%H:%M"],
+        required=False,
+        help_text="Slots ending by this time come first; 23:59 means midnight.",
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
@@ -236,8 +258,24 @@ class ProfileForm(ProfileFieldsForm):
             for name in ("level", "expertise"):
                 self.fields[name].help_text = REVIEW_AGAIN
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in ("waking_hours_start", "waking_hours_end"):
+            if name not in self.errors and cleaned.get(name) is None:
+                cleaned[name] = getattr(self.user, name)
+        errors = waking_hours_errors(
+            starts=cleaned.get("waking_hours_start"), ends=cleaned.get("waking_hours_end")
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return cleaned
+
     def save(self) -> User:
-        return save_profile(user=self.user, data=self.profile_data())
+        data = self.cleaned_data
+        waking_hours = (data["waking_hours_start"], data["waking_hours_end"])
+        return save_profile(
+            user=self.user, data=replace(self.profile_data(), waking_hours=waking_hours)
+        )
 
 
 def _initial_for(user: User) -> dict[str, Any]:
@@ -246,6 +284,8 @@ def _initial_for(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "time_zone": user.time_zone,
         "years_experience": user.years_experience,
+        "waking_hours_start": user.waking_hours_start,
+        "waking_hours_end": user.waking_hours_end,
     }
     if user.is_candidate:
         candidate = user.candidate_profile

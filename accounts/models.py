@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -57,6 +58,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_YEARS_EXPERIENCE)],
     )
+    # The hours, in their own zone, whose slots they are offered first (SPEC §1); the
+    # rest of the day is still bookable, behind a "show times outside" disclosure.
+    waking_hours_start = models.TimeField(default=time(8, 0))
+    waking_hours_end = models.TimeField(
+        default=time(22, 0), help_text="23:59 means midnight, the end of the day."
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -74,6 +81,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(years_experience__lte=MAX_YEARS_EXPERIENCE),
                 name="user_years_experience_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(waking_hours_start__lt=models.F("waking_hours_end")),
+                name="user_waking_hours_start_before_end",
+                violation_error_message="End your waking hours after they start.",
             ),
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -44,6 +45,8 @@ class ProfileData:
     years_experience: int
     candidate: CandidateData | None = None
     interviewer: InterviewerData | None = None
+    # (start, end) in the person's zone; None leaves them as they are (sign-up has none).
+    waking_hours: tuple[time, time] | None = None
 
 
 def interviewer_rule_errors(*, years_experience: int | None) -> dict[str, str]:
@@ -54,6 +57,13 @@ def interviewer_rule_errors(*, years_experience: int | None) -> dict[str, str]:
                 f"Interviewers need at least {MIN_INTERVIEWER_YEARS} years of experience."
             )
         }
+    return {}
+
+
+def waking_hours_errors(*, starts: time | None, ends: time | None) -> dict[str, str]:
+    """The rule the profile form and the API share, keyed by the field to blame."""
+    if starts is not None and ends is not None and ends <= starts:
+        return {"waking_hours_end": "End your waking hours after they start, on the same day."}
     return {}
 
 
@@ -130,8 +140,18 @@ def save_profile(*, user: User, data: ProfileData) -> User:
         user.display_name = data.display_name.strip()
         user.time_zone = data.time_zone
         user.years_experience = data.years_experience
+        if data.waking_hours is not None:
+            user.waking_hours_start, user.waking_hours_end = data.waking_hours
         user.full_clean(exclude=["password", "email"])
-        user.save(update_fields=["display_name", "time_zone", "years_experience"])
+        user.save(
+            update_fields=[
+                "display_name",
+                "time_zone",
+                "years_experience",
+                "waking_hours_start",
+                "waking_hours_end",
+            ]
+        )
         if data.candidate is not None:
             _save_candidate(user=user, data=data.candidate)
             # The plan starts from the focus areas at sign-up and follows their changes.

@@ -48,6 +48,7 @@ from interviews.models import (
     WeeklyWindow,
 )
 from interviews.slots import END_OF_DAY, Slot
+from interviews.waking_hours import is_inside_waking_hours, waking_first, waking_hours_of
 
 WEEKLY_PREFIX = "w"
 DATE_PREFIX = "d"
@@ -237,6 +238,13 @@ class LocalSlotOutput(serializers.Serializer):
     end = serializers.DateTimeField(default_timezone=UTC)
     local_start = serializers.SerializerMethodField()
     local_end = serializers.SerializerMethodField()
+    in_waking_hours = serializers.SerializerMethodField(
+        help_text="Inside the waking hours of the signed-in person (see `/api/v1/me/`), in "
+        "their time zone. These slots come first."
+    )
+
+    def get_in_waking_hours(self, slot: Slot) -> bool:
+        return is_inside_waking_hours(slot, self.context["hours"])
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_local_start(self, slot: Slot) -> str:
@@ -251,11 +259,17 @@ class InterviewerSlotsOutput(serializers.Serializer):
     interviewer = serializers.IntegerField()
     time_zone = serializers.CharField(help_text="The interviewer's zone: local times are in it.")
     length = serializers.IntegerField(help_text="Minutes.")
-    slots = LocalSlotOutput(many=True)
+    slots = LocalSlotOutput(
+        many=True,
+        help_text="Those inside your waking hours first, then the others; each part in time order.",
+    )
 
 
 class InterviewerSlots(APIView):
-    """Free slots of an approved interviewer, in UTC and in the interviewer's local time."""
+    """Free slots of an approved interviewer, in UTC and in the interviewer's local time.
+
+    Ordered for the person asking: the slots inside their waking hours first.
+    """
 
     @extend_schema(
         parameters=[
@@ -280,12 +294,12 @@ class InterviewerSlots(APIView):
             now=timezone.now(),
             length=timedelta(minutes=query.validated_data["length"]),
         )
+        hours = waking_hours_of(signed_in_user(request))
         data = {
             "interviewer": interviewer.pk,
             "time_zone": interviewer.time_zone,
             "length": query.validated_data["length"],
-            "slots": slots,
+            "slots": waking_first(slots, hours),
         }
-        return Response(
-            InterviewerSlotsOutput(data, context={"tz": ZoneInfo(interviewer.time_zone)}).data
-        )
+        context = {"tz": ZoneInfo(interviewer.time_zone), "hours": hours}
+        return Response(InterviewerSlotsOutput(data, context=context).data)

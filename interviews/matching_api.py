@@ -21,6 +21,8 @@ from accounts.models import SkillArea
 from config.errors import DomainError
 from config.fields import OPTIONAL_INSTANT, InstantField
 from interviews.matching import Match, find_matches
+from interviews.slots import Slot
+from interviews.waking_hours import WakingHours, is_inside_waking_hours, waking_hours_of
 
 DEFAULT_RANGE = timedelta(days=14)
 MAX_RANGE = timedelta(days=28)
@@ -82,20 +84,28 @@ class PartOutput(serializers.Serializer):
 class SlotOutput(serializers.Serializer):
     start = serializers.DateTimeField(default_timezone=UTC)
     end = serializers.DateTimeField(default_timezone=UTC)
+    in_waking_hours = serializers.BooleanField(
+        help_text="Inside your waking hours (`waking_hours_start` to `waking_hours_end` of "
+        "`/api/v1/me/`, in your time zone). These slots come first."
+    )
 
 
 class MatchOutput(serializers.Serializer):
     interviewer = MatchInterviewerOutput()
     score = serializers.FloatField(help_text="0 to 1: the weighted sum of the explanation.")
     explanation = PartOutput(many=True)
-    next_slots = SlotOutput(many=True)
+    next_slots = SlotOutput(
+        many=True,
+        help_text="Up to 5 slots inside your waking hours, then up to 5 outside them; "
+        "each part in time order.",
+    )
 
 
 class MatchesOutput(serializers.Serializer):
     results = MatchOutput(many=True)
 
 
-def match_data(match: Match) -> dict[str, Any]:
+def match_data(match: Match, hours: WakingHours) -> dict[str, Any]:
     profile = match.interviewer.interviewer_profile
     return {
         "interviewer": {
@@ -114,7 +124,15 @@ def match_data(match: Match) -> dict[str, Any]:
             }
             for part in match.explanation
         ],
-        "next_slots": match.next_slots,
+        "next_slots": [slot_data(slot, hours) for slot in match.next_slots],
+    }
+
+
+def slot_data(slot: Slot, hours: WakingHours) -> dict[str, Any]:
+    return {
+        "start": slot.start,
+        "end": slot.end,
+        "in_waking_hours": is_inside_waking_hours(slot, hours),
     }
 
 
@@ -152,4 +170,6 @@ class Matches(APIView):
             now=timezone.now(),
             focus=query.validated_data["focus"],
         )
-        return Response(MatchesOutput({"results": [match_data(m) for m in matches]}).data)
+        hours = waking_hours_of(user)
+        results = [match_data(match, hours) for match in matches]
+        return Response(MatchesOutput({"results": results}).data)

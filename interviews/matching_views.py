@@ -8,6 +8,7 @@ of the first day to local midnight after the last.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any, cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from interviews.interviewers import interviewer_summary
 from interviews.matching import Match, find_matches
 from interviews.selectors import upcoming_bookings_count
 from interviews.slots import Slot
+from interviews.waking_hours import WakingHours, choices, waking_hours_of
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 28
@@ -88,7 +90,8 @@ def find_interviewer(request: HttpRequest) -> HttpResponse:
         matches = find_matches(
             candidate=user, start=start, end=end, now=now, focus=form.cleaned_data["focus"]
         )
-        results = [_result(match, tz=tz) for match in matches]
+        hours = waking_hours_of(user)
+        results = [_result(match, hours=hours) for match in matches]
     at_limit = upcoming_bookings_count(candidate=user, now=now) >= MAX_UPCOMING
     ctx = {
         "form": form,
@@ -116,7 +119,7 @@ def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-def _result(match: Match, *, tz: ZoneInfo) -> dict[str, Any]:
+def _result(match: Match, *, hours: WakingHours) -> dict[str, Any]:
     profile = match.interviewer.interviewer_profile
     return {
         "interviewer": match.interviewer,
@@ -126,19 +129,18 @@ def _result(match: Match, *, tz: ZoneInfo) -> dict[str, Any]:
         "score": match.score,
         "explanation": " · ".join(part.text for part in match.explanation),
         "parts": match.explanation,
-        "slots": [_slot(match.interviewer.pk, slot, tz=tz) for slot in match.next_slots],
+        "slots": choices(
+            match.next_slots, hours, url_for=partial(booking_url, match.interviewer.pk)
+        ),
     }
 
 
-def _slot(interviewer_id: int, slot: Slot, *, tz: ZoneInfo) -> dict[str, str]:
-    local = slot.start.astimezone(tz)
+def booking_url(interviewer_id: int, slot: Slot) -> str:
+    """The confirmation page for one slot of one interviewer."""
     query = urlencode(
         {"interviewer": interviewer_id, "start": slot.start.astimezone(UTC).isoformat()}
     )
-    return {
-        "label": f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {tz.key}",
-        "url": f"{booking_path()}?{query}",
-    }
+    return f"{booking_path()}?{query}"
 
 
 def booking_path() -> str:

@@ -9,6 +9,7 @@ and the interviewer's fresh slots, each one click from a new confirmation.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +34,8 @@ from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import FeedbackStep, feedback_is_open, feedback_step
 from interviews.feedback_views import feedback_panel
 from interviews.interviewers import interviewer_summary
+from interviews.matching import Match, find_matches
+from interviews.matching_views import booking_url
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
     MAX_SESSION_MINUTES,
@@ -52,11 +55,13 @@ from interviews.selectors import (
     upcoming_sessions,
 )
 from interviews.slots import Slot
+from interviews.waking_hours import SlotOffer, choices, waking_hours_of
 from notifications.selectors import notifications_for_session, reminders_coming
 
 FRESH_SLOTS = 8
 FRESH_SLOT_DAYS = 14
 ALTERNATIVES = 3
+ALTERNATIVE_SLOTS = 4  # per alternative interviewer, inside and outside waking hours each
 
 
 @login_required
@@ -183,7 +188,7 @@ def book(request: HttpRequest) -> HttpResponse:
             interviewer=interviewer, candidate=candidate, length=length, now=now
         )
         if taken
-        else [],
+        else None,
     }
     status = (409 if taken else 400) if error else 200
     if at_limit and request.method == "POST":
@@ -236,14 +241,18 @@ def _render_session(
         "held": held,
         "replacement": replacement,
         "reschedule_slots": (
-            _fresh_slots(
-                interviewer=session.interviewer,
-                candidate=session.candidate,
-                length=length,
-                now=now,
+            choices(
+                _fresh_slots(
+                    interviewer=session.interviewer,
+                    candidate=session.candidate,
+                    length=length,
+                    now=now,
+                ),
+                waking_hours_of(user),
+                limit=FRESH_SLOTS,
             )
             if reschedule and can_change
-            else []
+            else None
         ),
         "reschedule": reschedule and can_change,
         "error": error,
@@ -260,7 +269,9 @@ def _render_session(
     )
     if cancelled_by_interviewer and not is_interviewer:
         ctx["show_alternatives"] = True
-        ctx["alternatives"] = _alternatives(candidate=user, now=now)
+        ctx["alternatives"] = _alternatives(
+            candidate=user, cancelled_by=session.interviewer_id, now=now
+        )
     return render(request, "interviews/session.html", ctx, status=409 if error else 200)
 
 
@@ -488,7 +499,7 @@ def _offered(*, interviewer: User, start: datetime, length: int, now: datetime) 
 
 
 def _fresh_slots(*, interviewer: User, candidate: User, length: int, now: datetime) -> list[Slot]:
-    """The interviewer's next free slots that the candidate is free for too."""
+    """The interviewer's free slots that the candidate is free for too, in time order."""
     end = now + timedelta(days=FRESH_SLOT_DAYS)
     own = busy_intervals(user_ids=[candidate.pk], start=now, end=end)[candidate.pk]
     slots = free_slots(
@@ -499,42 +510,56 @@ def _fresh_slots(*, interviewer: User, candidate: User, length: int, now: dateti
         length=timedelta(minutes=length),
         also_busy=own,
     )
-    return slots[:FRESH_SLOTS]
+    return slots
 
 
 def _fresh_slot_links(
     *, interviewer: User, candidate: User, length: int, now: datetime
-) -> list[tuple[Slot, str]]:
+) -> SlotOffer:
     base = reverse("book_session")
-    return [
-        (
-            slot,
-            f"{base}?"
-            + urlencode(
-                {
-                    "interviewer": interviewer.pk,
-                    "start": slot.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    **({"length": length} if length != DEFAULT_SESSION_MINUTES else {}),
-                }
-            ),
-        )
-        for slot in _fresh_slots(
-            interviewer=interviewer, candidate=candidate, length=length, now=now
-        )
-    ]
+
+    def url_for(slot: Slot) -> str:
+        query = {
+            "interviewer": interviewer.pk,
+            "start": slot.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **({"length": length} if length != DEFAULT_SESSION_MINUTES else {}),
+        }
+        return f"{base}?{urlencode(query)}"
+
+    return choices(
+        _fresh_slots(interviewer=interviewer, candidate=candidate, length=length, now=now),
+        waking_hours_of(candidate),
+        url_for=url_for,
+        limit=FRESH_SLOTS,
+    )
 
 
-def _alternatives(*, candidate: User, now: datetime) -> list[Any] | None:
-    """The best other matches for a candidate whose interviewer cancelled, or None."""
-    try:
-        # Imported here: the matching module is written alongside and may not exist yet.
-        from interviews.matching import find_matches
-    except ImportError:
-        return None
-    return find_matches(
+def _alternatives(
+    *, candidate: User, cancelled_by: int, now: datetime
+) -> list[tuple[Match, SlotOffer]]:
+    """The best other matches for a candidate whose interviewer cancelled.
+
+    Never the interviewer who cancelled (SPEC §6): their other times are the slots the
+    candidate just lost trust in, and the cancelled slot is theirs.
+    """
+    matches = find_matches(
         candidate=candidate,
         start=now,
         end=now + timedelta(days=FRESH_SLOT_DAYS),
         now=now,
         limit=ALTERNATIVES,
+        excluding=[cancelled_by],
     )
+    hours = waking_hours_of(candidate)
+    return [
+        (
+            match,
+            choices(
+                match.next_slots,
+                hours,
+                url_for=partial(booking_url, match.interviewer.pk),
+                limit=ALTERNATIVE_SLOTS,
+            ),
+        )
+        for match in matches
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
@@ -124,6 +124,45 @@ def test_it_saves_the_display_name_and_time_zone(client: Client) -> None:
     page = client.get(PROFILE_URL)
     assert "Your profile is saved." in page.content.decode()
     assert 'value="Asia/Tokyo"' in page.content.decode()
+
+
+def test_it_shows_and_saves_the_waking_hours(client: Client) -> None:
+    user = _candidate()
+    page = _signed_in(client, user).get(PROFILE_URL).content.decode()
+    assert re.search(r'name="waking_hours_start" value="08:00"', page)
+    assert re.search(r'name="waking_hours_end" value="22:00"', page)
+
+    response = client.post(
+        PROFILE_URL, _candidate_form(waking_hours_start="07:00", waking_hours_end="20:30")
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.waking_hours_start, user.waking_hours_end) == (time(7), time(20, 30))
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        (("21:00", "06:00"), "waking_hours_end", "End your waking hours after they start"),
+        (("09:00", "09:00"), "waking_hours_end", "End your waking hours after they start"),
+        (("9 am", "22:00"), "waking_hours_start", "Enter a valid time."),
+    ],
+)
+def test_it_reshows_the_form_naming_a_wrong_waking_hour(
+    client: Client, given: tuple[str, str], field: str, message: str
+) -> None:
+    user = _candidate()
+
+    response = _signed_in(client, user).post(
+        PROFILE_URL, _candidate_form(waking_hours_start=given[0], waking_hours_end=given[1])
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert message in response.context["form"].errors[field][0]
+    user.refresh_from_db()
+    assert (user.waking_hours_start, user.waking_hours_end) == (time(8), time(22))
 
 
 def test_it_saves_the_candidate_fields(client: Client) -> None:

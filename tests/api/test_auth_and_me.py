@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 from typing import Any
 
 import pytest
@@ -217,6 +218,8 @@ def test_it_shows_a_person_without_roles(client_of: SignIn) -> None:
         "display_name": "Ann",
         "time_zone": "America/New_York",
         "years_experience": 4,
+        "waking_hours_start": "08:00",
+        "waking_hours_end": "22:00",
         "roles": [],
         "candidate": None,
         "interviewer": None,
@@ -268,6 +271,39 @@ def test_it_edits_the_name_and_time_zone(client_of: SignIn, user: User) -> None:
     assert response.json()["time_zone"] == "Asia/Kolkata"
     user.refresh_from_db()
     assert (user.display_name, user.time_zone) == ("Ann Lee", "Asia/Kolkata")
+
+
+def test_it_edits_the_waking_hours(client_of: SignIn, user: User) -> None:
+    response = client_of(user).patch(
+        ME_URL, {"waking_hours_start": "06:30", "waking_hours_end": "23:59"}
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["waking_hours_start"] == "06:30"
+    assert response.json()["waking_hours_end"] == "23:59"
+    user.refresh_from_db()
+    assert (user.waking_hours_start, user.waking_hours_end) == (time(6, 30), time(23, 59))
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({"waking_hours_start": "22:00", "waking_hours_end": "07:00"}, "waking_hours_end"),
+        ({"waking_hours_start": "09:00", "waking_hours_end": "09:00"}, "waking_hours_end"),
+        # Only one end given: compared with the other end as saved (22:00).
+        ({"waking_hours_start": "23:00"}, "waking_hours_end"),
+        ({"waking_hours_start": "25:00"}, "waking_hours_start"),
+        ({"waking_hours_end": "late"}, "waking_hours_end"),
+    ],
+)
+def test_it_rejects_waking_hours_that_do_not_end_after_they_start(
+    client_of: SignIn, user: User, given: dict[str, str], field: str
+) -> None:
+    response = client_of(user).patch(ME_URL, given)
+
+    assert set(api_error(response, 400)["fields"]) == {field}
+    user.refresh_from_db()
+    assert (user.waking_hours_start, user.waking_hours_end) == (time(8), time(22))
 
 
 @pytest.mark.parametrize("time_zone", ["Mars/Olympus_Mons", "+02:00", ""])

@@ -276,11 +276,29 @@ def test_it_lists_free_slots_for_the_next_week_by_default(api_client: APIClient)
                 "end": f"2027-06-{day:02d}T{hour + 1}:{minute}:00Z",
                 "local_start": f"2027-06-{day:02d}T{hour + 1}:{minute}:00+01:00",
                 "local_end": f"2027-06-{day:02d}T{hour + 2}:{minute}:00+01:00",
+                "in_waking_hours": True,  # 12:00 to 14:00 in the caller's zone, UTC
             }
             for day in (1,)
             for hour, minute in ((12, "00"), (12, "30"), (13, "00"))
         ],
     }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_lists_the_callers_waking_hours_slots_first(api_client: APIClient) -> None:
+    interviewer = _tuesday_afternoons("Europe/London")
+    # 12:00 UTC is 21:00 in Tokyo: the 12:00 slot starts before 21:30, the others after.
+    caller = UserFactory.create(
+        time_zone="Asia/Tokyo", waking_hours_start=time(21, 30), waking_hours_end=time(23, 59)
+    )
+
+    slots = _as(api_client, caller).get(_slots_url(interviewer)).json()["slots"]
+
+    assert [(slot["start"][11:16], slot["in_waking_hours"]) for slot in slots] == [
+        ("12:30", True),
+        ("13:00", True),
+        ("12:00", False),
+    ]
 
 
 @time_machine.travel(datetime(2027, 3, 1, 12, 0, tzinfo=UTC), tick=False)

@@ -30,6 +30,7 @@ from interviews.matching import (
 )
 from interviews.models import Session, SessionStatus, WeeklyWindow
 from interviews.slots import Slot
+from interviews.waking_hours import WakingHours
 from tests.factories import CandidateProfileFactory, InterviewerProfileFactory, UserFactory
 
 # A Monday. Europe/London moves to summer time on Sunday 28 March 2027.
@@ -154,13 +155,23 @@ def test_it_counts_slots_inside_the_candidates_day_across_a_dst_change() -> None
     # 23:30 to 00:30 local crosses midnight, so it ends after 22:00 too.
     overnight = slot_at(datetime(2027, 3, 29, 22, 30, tzinfo=UTC))
     slots = [friday, monday, late, evening, overnight]
-    part = time_zone_part(slots=slots, time_zone="Europe/London")
+    part = time_zone_part(slots=slots, hours=WakingHours(LONDON))
     assert part.value == pytest.approx(2 / 5)
     assert part.text == "2 slots inside your 08:00 to 22:00"
 
 
+def test_it_counts_slots_inside_the_candidates_own_waking_hours() -> None:
+    # 06:00 and 22:30 London, outside 08:00 to 22:00 but inside 06:00 to 23:59 (midnight).
+    early = slot_at(datetime(2027, 3, 23, 6, 0, tzinfo=UTC))
+    late = slot_at(datetime(2027, 3, 23, 22, 30, tzinfo=UTC), minutes=90)
+    hours = WakingHours(LONDON, starts=time(6), ends=time(23, 59))
+    part = time_zone_part(slots=[early, late], hours=hours)
+    assert (part.value, part.text) == (1.0, "2 slots inside your 06:00 to 24:00")
+    assert time_zone_part(slots=[early, late], hours=WakingHours(LONDON)).value == 0.0
+
+
 def test_it_counts_no_slots_as_no_fit() -> None:
-    part = time_zone_part(slots=[], time_zone="Asia/Kolkata")
+    part = time_zone_part(slots=[], hours=WakingHours(ZoneInfo("Asia/Kolkata")))
     assert (part.value, part.text) == (0.0, "0 slots inside your 08:00 to 22:00")
 
 
@@ -189,7 +200,7 @@ def test_it_explains_every_part_in_reading_order() -> None:
         focus=["concurrency", "caching"],
         weakest_areas=[],
         slots=[slot_at(datetime(2027, 3, 23, 14, 0, tzinfo=UTC))],
-        time_zone="Europe/London",
+        hours=WakingHours(LONDON),
     )
     assert [part.part for part in parts] == list(matching.PART_ORDER)
     assert " · ".join(part.text for part in parts) == (
@@ -409,6 +420,43 @@ def test_it_stops_at_the_limit_with_the_best_ones(
     assert matched_ids(candidate, limit=2) == [user.pk for user in stronger]
     assert len(matched_ids(candidate, limit=4)) == 4
     assert weaker
+
+
+def test_it_never_offers_an_excluded_interviewer(
+    candidate: User, make_interviewer: MakeInterviewer
+) -> None:
+    cancelled = make_interviewer()
+    other = make_interviewer(expertise=("scalability",))
+    assert matched_ids(candidate) == [cancelled.pk, other.pk]
+    assert matched_ids(candidate, excluding=[cancelled.pk]) == [other.pk]
+
+
+def test_it_offers_the_slots_inside_the_waking_hours_first(
+    make_interviewer: MakeInterviewer,
+) -> None:
+    # New York is 4 hours behind London in the week of 22 March 2027 (the US changed
+    # clocks on 14 March, the UK changes on 28 March): 02:00 to 07:00 London is
+    # 22:00 to 03:00 New York, 13:00 to 16:00 London is 09:00 to 12:00.
+    candidate = CandidateProfileFactory(
+        user__time_zone="America/New_York", target_level="senior", focus_areas=["caching"]
+    ).user
+    make_interviewer(windows=((1, time(2), time(7)), (1, time(13), time(16))))
+    [match] = find_matches(candidate=candidate, start=NOW, end=WINDOW_END, now=NOW)
+    new_york = ZoneInfo("America/New_York")
+    local = [slot.start.astimezone(new_york).time() for slot in match.next_slots]
+    # The five first daytime slots, then five of the night ones.
+    assert local == [
+        time(9),
+        time(9, 30),
+        time(10),
+        time(10, 30),
+        time(11),
+        time(22),
+        time(22, 30),
+        time(23),
+        time(23, 30),
+        time(0),
+    ]
 
 
 def test_it_shows_the_first_five_slots(candidate: User, make_interviewer: MakeInterviewer) -> None:

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/matches/"
 PAGE = "/find/"
+DASH = "\N{EN DASH}"
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +81,7 @@ def test_it_lists_matches_in_the_documented_shape(candidate: User, interviewer: 
     assert match["next_slots"][0] == {
         "start": "2027-03-23T13:00:00Z",
         "end": "2027-03-23T14:00:00Z",
+        "in_waking_hours": True,
     }
     assert len(match["next_slots"]) == 5
 
@@ -98,6 +100,40 @@ def test_it_honours_the_window(candidate: User, interviewer: User) -> None:
     # Tuesday 30 March, 13:00 London summer time, is 12:00 UTC.
     assert match["next_slots"][0]["start"] == "2027-03-30T12:00:00Z"
     assert len(match["next_slots"]) == 3
+
+
+@pytest.fixture
+def night_and_day(db: None) -> User:
+    # Tuesdays 03:00 to 05:00 London: 23:00 to 01:00 New York on Monday 22 March (the US
+    # is on summer time, the UK not yet), 22:00 to 00:00 a week later (both are). Tuesdays
+    # 14:00 to 15:00 London: 10:00 New York, then 09:00.
+    return create_interviewer(windows=((1, time(3), time(5)), (1, time(14), time(15))))
+
+
+def test_it_lists_waking_hours_slots_first_and_flags_each(
+    candidate: User, night_and_day: User
+) -> None:
+    [match] = api_for(candidate).get(URL).json()["results"]
+    flags = [slot["in_waking_hours"] for slot in match["next_slots"]]
+    # Two Tuesdays in the window, one daytime slot each, then five night slots.
+    assert flags == [True, True, False, False, False, False, False]
+    assert match["next_slots"][0]["start"] == "2027-03-23T14:00:00Z"
+    assert match["next_slots"][2]["start"] == "2027-03-23T03:00:00Z"
+
+
+def test_it_follows_the_candidates_own_waking_hours(candidate: User, night_and_day: User) -> None:
+    User.objects.filter(pk=candidate.pk).update(
+        waking_hours_start=time(21), waking_hours_end=time(23, 59)
+    )
+    [match] = api_for(User.objects.get(pk=candidate.pk)).get(URL).json()["results"]
+    # 21:00 to midnight holds 23:00 to 00:00 in the first week (not 23:30, which
+    # crosses midnight), and 22:00, 22:30 and 23:00 in the second.
+    assert [slot["start"] for slot in match["next_slots"] if slot["in_waking_hours"]] == [
+        "2027-03-23T03:00:00Z",
+        "2027-03-30T02:00:00Z",
+        "2027-03-30T02:30:00Z",
+        "2027-03-30T03:00:00Z",
+    ]
 
 
 def test_it_answers_an_empty_list_when_nobody_is_free(candidate: User) -> None:
@@ -173,9 +209,32 @@ def test_it_shows_matches_explained_with_slots_in_the_candidates_zone(
         " · new to you"
     ) in html
     # 13:00 London is 09:00 New York on Tuesday 23 March.
-    assert "Tue 23 Mar, 09:00 America/New_York" in html
+    assert '<h4 class="slot-day">Tue 23 Mar</h4>' in html
+    assert f'aria-label="Tue 23 Mar, 09:00{DASH}10:00"' in html
+    assert "times outside" not in html  # every slot is inside 08:00 to 22:00
     start = quote("2027-03-23T13:00:00+00:00", safe="")
     assert f'href="{BOOKING_PATH}?interviewer={interviewer.pk}&amp;start={start}"' in html
+
+
+def test_it_shows_daytime_slots_first_and_the_night_behind_a_disclosure(
+    candidate: User, night_and_day: User
+) -> None:
+    html = page_for(candidate).get(PAGE).content.decode()
+    shown, hidden = html.split('<details class="slot-outside">')
+    hidden = hidden.split("</details>")[0]
+    assert "<summary>Show times outside 08:00\N{EN DASH}22:00</summary>" in hidden
+    assert f'aria-label="Tue 23 Mar, 10:00{DASH}11:00"' in shown
+    assert f'aria-label="Tue 30 Mar, 09:00{DASH}10:00"' in shown
+    assert "23:00" not in shown.split('class="slot-offer"')[1]
+    assert '<h4 class="slot-day">Mon 22 Mar</h4>' in hidden
+    assert f'aria-label="Mon 22 Mar, 23:00{DASH}00:00"' in hidden
+
+
+def test_it_says_when_no_slot_is_inside_the_waking_hours(candidate: User) -> None:
+    create_interviewer(windows=((1, time(3), time(5)),))
+    html = page_for(candidate).get(PAGE).content.decode()
+    assert f"No free time inside your waking hours (08:00{DASH}22:00)" in html
+    assert "Show times outside" in html
 
 
 def test_it_prefills_the_form_from_the_profile(candidate: User) -> None:
@@ -193,7 +252,7 @@ def test_it_searches_the_chosen_dates_and_focus(candidate: User, interviewer: Us
     html = response.content.decode()
     assert "expertise: scalability ·" in html
     # After both zones moved to summer time: 13:00 London is 08:00 New York.
-    assert "Tue 30 Mar, 08:00 America/New_York" in html
+    assert f'aria-label="Tue 30 Mar, 08:00{DASH}09:00"' in html
     assert "Tue 23 Mar" not in html
 
 

@@ -21,6 +21,8 @@ from notifications.models import Kind, OptOut
 from tests.factories import SessionFactory, review_body, submitted_feedback
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
+DASH = "\N{EN DASH}"
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_frozen")]
 
 
@@ -118,6 +120,30 @@ def test_it_says_the_slot_was_just_taken_and_offers_fresh_slots(
     assert f"interviewer={interviewer.pk}&amp;start=2026-03-02T11%3A00%3A00Z" in page
     assert "start=2026-03-03T10%3A00%3A00Z" not in page
     assert Session.objects.count() == 1
+
+
+def _split_offer(page: str) -> tuple[str, str]:
+    """The slot buttons shown, and those behind "Show times outside", of one slot list."""
+    offer = page.split('class="slot-offer"', 1)[1]
+    shown, _, rest = offer.partition('<details class="slot-outside">')
+    return shown, rest.split("</details>", 1)[0]
+
+
+def test_it_offers_fresh_slots_inside_the_candidates_waking_hours_first(
+    client: Client, booked: Session, interviewer: User
+) -> None:
+    # The interviewer's 08:00 to 20:00 London is 03:00 to 15:00 in New York.
+    response = _as(client, candidate_user(zone="America/New_York")).post(_book_url(interviewer))
+
+    shown, hidden = _split_offer(response.content.decode())
+    assert response.status_code == 409
+    assert '<h3 class="slot-day">Mon 2 Mar</h3>' in shown
+    first = re.findall(r'aria-label="([^"]+)"', shown)
+    # The first slot after the 2-hour lead time is 11:00 UTC, 06:00 in New York: too early.
+    assert first[:2] == [f"Mon 2 Mar, 08:00{DASH}09:00", f"Mon 2 Mar, 08:30{DASH}09:30"]
+    assert "<summary>Show times outside 08:00" in hidden
+    assert f'aria-label="Mon 2 Mar, 06:00{DASH}07:00"' in hidden
+    assert f'aria-label="Mon 2 Mar, 06:00{DASH}07:00"' not in shown
 
 
 def test_it_says_so_on_the_confirmation_page_when_the_slot_is_gone(
@@ -405,6 +431,19 @@ def test_it_reschedules_from_fresh_slots(client: Client, booked: Session) -> Non
     assert "replaces" in response.content.decode()
 
 
+def test_it_offers_reschedule_slots_inside_the_viewers_waking_hours_first(
+    client: Client, booked: Session
+) -> None:
+    page = _as(client, booked.candidate).get(f"/sessions/{booked.pk}/?reschedule=1")
+
+    shown, hidden = _split_offer(page.content.decode())
+    assert '<h4 class="slot-day">Mon 2 Mar</h4>' in shown
+    assert re.findall(r'aria-label="([^"]+)"', shown)[0] == f"Mon 2 Mar, 08:00{DASH}09:00"
+    assert f'aria-label="Mon 2 Mar, 06:00{DASH}07:00"' in hidden
+    # Each button posts its own start.
+    assert 'name="start" value="2026-03-02T13:00:00+00:00"' in shown
+
+
 def test_it_shows_the_taken_message_when_a_reschedule_loses(
     client: Client, booked: Session
 ) -> None:
@@ -524,6 +563,12 @@ def test_it_shows_alternatives_when_the_interviewer_cancels(
 
     assert 'id="alternatives"' in page
     assert f'id="alternative-{other.pk}"' in page
+    # Never the interviewer who cancelled, nor the slot they cancelled.
+    assert f'id="alternative-{booked.interviewer.pk}"' not in page
+    assert "start=2026-03-03T10%3A00%3A00" not in page
+    shown, hidden = _split_offer(page)
+    assert re.findall(r'aria-label="([^"]+)"', shown)[0] == f"Mon 2 Mar, 08:00{DASH}09:00"
+    assert f'aria-label="Mon 2 Mar, 06:00{DASH}07:00"' in hidden
     interviewer_view = _as(Client(), booked.interviewer).get(f"/sessions/{booked.pk}/")
     assert interviewer_view.status_code == 200
     assert 'id="alternatives"' not in interviewer_view.content.decode()
