@@ -505,7 +505,10 @@ def test_it_hides_the_report_until_the_candidate_reviews(client: Client, session
     assert "Notes on going-deep." not in hidden and "Strong no hire" not in hidden
     assert "Notes on going-deep." in shown
     assert "Your interviewer's 2.0 is 1.0 lower than your own 3." in shown
-    assert "<td>2.0</td><td>3</td><td>+1.0: you scored higher</td>" in shown
+    assert (
+        """<td data-label="Interviewer's average">2.0</td><td data-label="Your own">3</td>"""
+        '<td data-label="Gap">+1.0: you scored higher</td>'
+    ) in shown
     assert '<dd id="report-recommendation">Hire</dd>' in shown
     assert '<dd id="report-level">Senior</dd>' in shown
     assert "2 of 4" in shown
@@ -560,7 +563,10 @@ def test_it_stops_asking_for_the_self_assessment_at_the_reveal(
     assert review.rating == 5
     assert review.self_assessment == {}
     assert "You did not score yourself before the feedback was revealed" in report
-    assert "<td>3.0</td><td>not given</td><td>No self-assessment</td>" in report
+    assert (
+        """<td data-label="Interviewer's average">3.0</td>"""
+        '<td data-label="Your own">not given</td><td data-label="Gap">No self-assessment</td>'
+    ) in report
     assert "The candidate did not score themselves before your feedback was revealed" in (
         interviewer_report
     )
@@ -608,7 +614,10 @@ def test_it_shows_the_interviewer_the_report_only_after_submitting(
 
     assert "No report yet" in before
     assert "The candidate scored themselves 4, 1.0 higher than your average 3.0." in after
-    assert "<td>3.0</td><td>4</td><td>+1.0: the candidate scored higher</td>" in after
+    assert (
+        """<td data-label="Your average">3.0</td><td data-label="Candidate's own">4</td>"""
+        '<td data-label="Gap">+1.0: the candidate scored higher</td>'
+    ) in after
 
 
 def test_it_reads_the_report_in_a_fixed_number_of_queries(
