@@ -439,9 +439,7 @@ def parse_review_data(*, data: Mapping[str, Any], takes_self_assessment: bool) -
     if isinstance(again, str):
         again = True if again.lower() in _TRUE else False if again.lower() in _FALSE else None
     if not isinstance(again, bool):
-        errors["would_practise_again"] = [
-            "Say whether you would practise with this interviewer again (true or false)."
-        ]
+        errors["would_practise_again"] = ["Choose yes or no."]
     given = data.get("self_assessment")
     self_assessment: dict[str, int] = {}
     if not takes_self_assessment:
@@ -673,8 +671,8 @@ def feedback_for_candidate(
         message = f"Submit your review to see it now, or it opens at {_local(visible_at, user)}."
     elif review is None:
         message = (
-            "Your interviewer has not submitted feedback yet (it is due by "
-            f"{_local(feedback_due_at(session_end=session.end), user)}). Submit your review "
+            "Your interviewer has not submitted feedback yet; it is due by "
+            f"{_local(feedback_due_at(session_end=session.end), user)}. Submit your review "
             "meanwhile: you see the feedback as soon as both are in."
         )
     else:

@@ -386,17 +386,22 @@ def _step_state(slug: str, state: FeedbackState) -> str:
 
 def _missing(state: FeedbackState) -> list[MissingItem]:
     """Every item submitting still needs, each with the step (and the spot) to fix it at."""
-    phase_of = {criterion.pk: criterion.phase for criterion in state.criteria}
+    by_id = {criterion.pk: criterion for criterion in state.criteria}
     items = []
     for key, texts in state.missing.items():
+        # Each item is shown under its step's name, so a phase's items leave out the phase
+        # that the API's messages name (they have no step to stand under).
+        text = " ".join(texts)
         if key.startswith("scores."):
-            step, anchor = phase_of.get(int(key.split(".")[1]), OVERALL), f"criterion-{key[7:]}"
+            criterion = by_id.get(int(key.split(".")[1]))
+            step, anchor = criterion.phase if criterion else OVERALL, f"criterion-{key[7:]}"
+            text = f"Score “{criterion.text}”." if criterion else text
         elif key.startswith("phases."):
             step = key.split(".")[1]
-            anchor = f"prodding-{step}"
+            anchor, text = f"prodding-{step}", "Say how much prodding it needed."
         else:
             step, anchor = OVERALL, f"field-{key}"
-        items.append(MissingItem(step, STEP_NAMES.get(step, ""), anchor, " ".join(texts)))
+        items.append(MissingItem(step, STEP_NAMES.get(step, ""), anchor, text))
     return items
 
 
@@ -580,8 +585,13 @@ def _review_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, texts in error.message_dict.items():
         prefix, _, slug = name.partition(".")
-        key = f"self-{slug}" if prefix == "self_assessment" and slug else name
-        errors[key] = " ".join(texts)
+        if prefix == "self_assessment" and slug in PHASE_BY_SLUG:
+            # Shown under the phase's name, which the service's message repeats.
+            errors[f"self-{slug}"] = "Choose a score."
+        else:
+            errors[f"self-{slug}" if prefix == "self_assessment" and slug else name] = " ".join(
+                texts
+            )
     return errors
 
 

@@ -709,7 +709,8 @@ def test_it_tells_the_candidate_what_to_wait_for_before_the_interviewer_submits(
         waiting = _candidate_view(session)
         assert not waiting.visible
         assert waiting.visible_at is None
-        assert "due by 03 March 2026 11:00 (Europe/London)" in waiting.message
+        assert "due by 03 March 2026 11:00 (Europe/London). Submit" in waiting.message
+        assert "))" not in waiting.message
         assert "Submit your review meanwhile" in waiting.message
 
         review(session, now=END + timedelta(days=10))

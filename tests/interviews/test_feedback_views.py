@@ -356,6 +356,21 @@ def test_it_lists_every_missing_item_with_a_link_to_its_step(
     )
 
 
+def test_it_names_each_phase_once_in_the_missing_items(
+    client: Client, session: Session, criteria: list[Criterion]
+) -> None:
+    client = _as(client, session.interviewer)
+
+    page = html.unescape(
+        client.post(_url(session, "feedback/submit"), {"revision": "0"}).content.decode()
+    )
+
+    first = next(criterion for criterion in criteria if criterion.phase == "functional-spec")
+    assert f"Functional Spec: Score “{first.text}”.</a>" in page
+    assert "Functional Spec: Say how much prodding it needed.</a>" in page
+    assert "(Functional Spec)" not in page
+
+
 def test_it_submits_complete_feedback_and_then_shows_it_read_only(
     client: Client, session: Session
 ) -> None:
@@ -476,6 +491,20 @@ def test_it_names_every_unanswered_question_and_keeps_the_answers(
     assert 'name="self-going-deep" value="3" checked' in page
     assert "Kept as typed.</textarea>" in page
     assert not Review.objects.exists()
+
+
+def test_it_asks_for_a_yes_or_no_in_plain_words(client: Client, session: Session) -> None:
+    body = _review_post()
+    del body["would_practise_again"], body["self-extra-mile"]
+
+    response = _as(client, session.candidate).post(_url(session, "review"), body)
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    name = session.interviewer.name
+    assert f"Would you practise with {name} again?: Choose yes or no.</a>" in page
+    assert "Extra Mile: launch: Choose a score.</a>" in page
+    assert "true or false" not in page
 
 
 def test_it_opens_the_review_at_the_session_start(client: Client) -> None:
