@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # One way to write a date or a time, on every page and in every email.
+            "builtins": ["config.timefmt_filters"],
         },
     },
 ]

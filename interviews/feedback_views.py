@@ -35,13 +35,14 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import User
+from config import timefmt
 from config.errors import DomainError
 from interviews import feedback as service
 from interviews.feedback import FeedbackState, PhaseEntry
@@ -454,8 +455,8 @@ def _closed_reason(state: FeedbackState, user: User) -> str:
         return ""
     if session.status not in service.HELD:
         return f"This session was {session.get_status_display().lower()}: there is no feedback."
-    start = dateformat.format(timezone.localtime(session.start), "l j F Y, H:i")
-    return f"The feedback form opens when the session starts, {start} ({user.time_zone})."
+    start = timefmt.full(session.start, user.time_zone)
+    return f"The feedback form opens when the session starts, {start}."
 
 
 def _step(raw: str) -> str:
@@ -598,8 +599,8 @@ def _review_errors(error: ValidationError) -> dict[str, str]:
 def _review_closed_reason(session: Session, user: User) -> str:
     if session.status not in service.HELD:
         return f"This session was {session.get_status_display().lower()}: there is no review."
-    start = dateformat.format(timezone.localtime(session.start), "l j F Y, H:i")
-    return f"You can review the session once it starts, {start} ({user.time_zone})."
+    start = timefmt.full(session.start, user.time_zone)
+    return f"You can review the session once it starts, {start}."
 
 
 # --- The report ----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingStatus
+from config import timefmt
 from interviews.availability import DATE_MARGIN, date_changes
 from interviews.models import HOLDS_TIME, Session, WeeklyWindow
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
@@ -228,7 +229,8 @@ def time_zone_part(*, slots: Sequence[Slot], time_zone: str) -> Part:
     inside = sum(1 for slot in slots if is_inside_day(slot, tz))
     value = inside / len(slots) if slots else 0.0
     plural = "" if inside == 1 else "s"
-    text = f"{inside} slot{plural} inside your {DAY_STARTS:%H:%M} to {DAY_ENDS:%H:%M}"
+    hours = f"{timefmt.clock(DAY_STARTS)} to {timefmt.clock(DAY_ENDS)}"
+    text = f"{inside} slot{plural} inside your {hours}"
     return Part("time_zone", value, text)
 
 

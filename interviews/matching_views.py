@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.access import signed_in_user
 from accounts.models import SkillArea, User
+from config import timefmt
 from config.fields import validate_date_in_range
 from interviews.matching import Match, find_matches
 from interviews.slots import Slot
@@ -120,12 +121,11 @@ def _result(match: Match, *, tz: ZoneInfo) -> dict[str, Any]:
 
 
 def _slot(interviewer_id: int, slot: Slot, *, tz: ZoneInfo) -> dict[str, str]:
-    local = slot.start.astimezone(tz)
     query = urlencode(
         {"interviewer": interviewer_id, "start": slot.start.astimezone(UTC).isoformat()}
     )
     return {
-        "label": f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {tz.key}",
+        "label": f"{timefmt.short(slot.start, tz)} {tz.key}",
         "url": f"{booking_path()}?{query}",
     }
 

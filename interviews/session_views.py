@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import User
+from config import timefmt
 from config.errors import DomainError
 from config.fields import MAX_DATABASE_INTEGER, InstantFormField, parse_instant
 from interviews import booking
@@ -407,7 +408,7 @@ def _fresh_slot_links(
             + urlencode(
                 {
                     "interviewer": interviewer.pk,
-                    "start": slot.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "start": timefmt.iso_utc(slot.start),
                     **({"length": length} if length != DEFAULT_SESSION_MINUTES else {}),
                 }
             ),

@@ -529,7 +529,7 @@ def test_it_hides_the_report_until_the_candidate_reviews(client: Client, session
     client.post(_url(session, "review"), _review_post())
     shown = html.unescape(client.get(_url(session, "report")).content.decode())
 
-    assert "Submit your review to see it now, or it opens at 05 March 2026 06:00" in hidden
+    assert "Submit your review to see it now, or it opens on Thursday 5 March 2026, 06:00" in hidden
     assert 'id="review-invite"' in hidden
     assert "Notes on going-deep." not in hidden and "Strong no hire" not in hidden
     assert "Notes on going-deep." in shown
