@@ -44,6 +44,7 @@ def test_it_labels_the_login_button_log_in(client: Client) -> None:
     page = _words_of(client, "/accounts/login/", heading="Log in")
 
     assert 'type="submit">Log in</button>' in page
+    assert "Remember me" in page and "Remember Me" not in page
 
 
 @pytest.mark.parametrize(
