@@ -83,7 +83,8 @@ def _name(kind: str, number: int) -> str:
     # The surname moves with the first name too, so that the first few people do not all
     # share one ("Linus Lovelace", "Barbara Lovelace"); within a round, index = 32k + f
     # gives the pair (f, 5f + k + 1), and k comes back from it, so no two people share a
-    # name. The + 1 keeps the first round off the real pairs (f, f): no "Ada Lovelace".
+    # name. The + 1 keeps the first 32 (every default demo person) off the real pairs
+    # (f, f) such as "Ada Lovelace": 4f + 1 is never a multiple of 32.
     first = FIRST_NAMES[index % len(FIRST_NAMES)]
     last = LAST_NAMES[(5 * index + index // len(FIRST_NAMES) + 1) % len(LAST_NAMES)]
     round_ = index // pairs  # past 1,024 names, a middle initial (and a number past 27,648)
