@@ -80,8 +80,13 @@ def _name(kind: str, number: int) -> str:
         return PENDING_NAME if number == 1 else f"{PENDING_NAME} {number}"
     index = 2 * number + (kind == "candidate")
     pairs = len(FIRST_NAMES) * len(LAST_NAMES)
+    # The surname moves with the first name too, so that the first few people do not all
+    # share one ("Linus Lovelace", "Barbara Lovelace"); within a round, index = 32k + f
+    # gives the pair (f, 5f + k + 1), and k comes back from it, so no two people share a
+    # name. The + 1 keeps the first 32 (every default demo person) off the real pairs
+    # (f, f) such as "Ada Lovelace": 4f + 1 is never a multiple of 32.
     first = FIRST_NAMES[index % len(FIRST_NAMES)]
-    last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    last = LAST_NAMES[(5 * index + index // len(FIRST_NAMES) + 1) % len(LAST_NAMES)]
     round_ = index // pairs  # past 1,024 names, a middle initial (and a number past 27,648)
     if round_ == 0:
         return f"{first} {last}"

@@ -33,6 +33,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from config import timefmt
 from interviews.models import HOLDS_TIME, DateWindow, DateWindowKind, Session, WeeklyWindow
 from interviews.slots import (
     DEFAULT_LENGTH,
@@ -372,12 +373,13 @@ def _local_today(interviewer: User, now: datetime | None) -> date:
 
 
 def _describe(window: WeeklyWindow | DateWindow) -> str:
-    start = f"{window.start_time:%H:%M}" if window.start_time else ""
-    end = "24:00" if window.end_time == END_OF_DAY else f"{window.end_time:%H:%M}"
+    start = timefmt.clock(window.start_time) if window.start_time else ""
+    end = timefmt.clock(window.end_time) if window.end_time else ""
+    end = "24:00" if window.end_time == END_OF_DAY else end
     if isinstance(window, WeeklyWindow):
         return f"{window.get_weekday_display()} {start} to {end}"
     return f"{_day(window.date)} {start} to {end}"
 
 
 def _day(moment: date) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+    return timefmt.long_date(moment)

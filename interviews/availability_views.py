@@ -25,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import User
+from config import timefmt
 from interviews import availability
 from interviews.models import DateWindowKind, Weekday
 from interviews.slots import END_OF_DAY, HORIZON
@@ -143,7 +144,7 @@ def add_date(request: HtmxHttpRequest, user: User) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            day = f"{window.date:%A} {window.date.day} {window.date:%B %Y}"
+            day = timefmt.long_day(window.date)
             notice = (
                 f"Added an extra window on {_describe(day, window)}."
                 if kind == DateWindowKind.EXTRA
@@ -205,5 +206,5 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 def _describe(day: str, window: Any) -> str:
-    end = "24:00" if window.end_time == END_OF_DAY else f"{window.end_time:%H:%M}"
-    return f"{day} {window.start_time:%H:%M} to {end}"
+    end = "24:00" if window.end_time == END_OF_DAY else timefmt.clock(window.end_time)
+    return f"{day} {timefmt.clock(window.start_time)} to {end}"

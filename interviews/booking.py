@@ -58,6 +58,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
+from config import timefmt
 from config.errors import DomainError
 from interviews.availability import is_offered
 from interviews.models import (
@@ -418,8 +419,7 @@ def _book_locked(
     if blocked_until is not None and blocked_until > now:
         raise DomainError(
             f"After two missed sessions you can book again from "
-            f"{blocked_until.astimezone(ZoneInfo(candidate.time_zone)):%d %B %Y %H:%M} "
-            f"({candidate.time_zone}).",
+            f"{timefmt.full(blocked_until, candidate.time_zone)}.",
             code="no_show_block",
             status=403,
         )

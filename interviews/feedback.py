@@ -51,6 +51,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from accounts.models import InterviewerProfile, User
+from config import timefmt
 from config.errors import DomainError
 from config.fields import MAX_DATABASE_INTEGER
 from interviews.matching import bayesian_rating
@@ -440,9 +441,7 @@ def parse_review_data(*, data: Mapping[str, Any], takes_self_assessment: bool) -
     if isinstance(again, str):
         again = True if again.lower() in _TRUE else False if again.lower() in _FALSE else None
     if not isinstance(again, bool):
-        errors["would_practise_again"] = [
-            "Say whether you would practise with this interviewer again (true or false)."
-        ]
+        errors["would_practise_again"] = ["Choose yes or no."]
     share = _share_comment(data.get("share_comment", False))
     if share is None:
         errors["share_comment"] = [SHARE_COMMENT_ERROR]
@@ -492,7 +491,7 @@ def _share_comment(value: object) -> bool | None:
 
 
 def _local(moment: datetime, user: User) -> str:
-    return f"{moment.astimezone(ZoneInfo(user.time_zone)):%d %B %Y %H:%M} ({user.time_zone})"
+    return timefmt.full(moment, user.time_zone)
 
 
 def feedback_is_open(*, session: Session, now: datetime) -> bool:
@@ -687,11 +686,11 @@ def feedback_for_candidate(
     if session.status not in HELD:
         message = f"There is no feedback: this session was {session.get_status_display().lower()}."
     elif visible_at is not None:
-        message = f"Submit your review to see it now, or it opens at {_local(visible_at, user)}."
+        message = f"Submit your review to see it now, or it opens on {_local(visible_at, user)}."
     elif review is None:
         message = (
-            "Your interviewer has not submitted feedback yet (it is due by "
-            f"{_local(feedback_due_at(session_end=session.end), user)}). Submit your review "
+            "Your interviewer has not submitted feedback yet; it is due by "
+            f"{_local(feedback_due_at(session_end=session.end), user)}. Submit your review "
             "meanwhile: you see the feedback as soon as both are in."
         )
     else:
@@ -853,7 +852,7 @@ def _require_held_and_started(session: Session, now: datetime, user: User, what:
         )
     if now < session.start:
         raise DomainError(
-            f"The {what} opens when the session starts, at {_local(session.start, user)}.",
+            f"The {what} opens when the session starts, on {_local(session.start, user)}.",
             code="feedback_not_open" if what == "feedback" else "review_not_open",
         )
 
@@ -870,7 +869,7 @@ def _require_fresh(feedback: Feedback | None, revision: int | None, user: User) 
         return
     raise DomainError(
         "This feedback was saved from another tab or window at "
-        f"{feedback.updated_at.astimezone(ZoneInfo(user.time_zone)):%H:%M} ({user.time_zone}); "
+        f"{timefmt.clock(feedback.updated_at, user.time_zone)} ({user.time_zone}); "
         "reload to see the latest version before saving again.",
         code="feedback_conflict",
         fields={"revision": [f"The latest revision is {feedback.revision}."]},

@@ -35,13 +35,14 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import User
+from config import timefmt
 from config.errors import DomainError
 from interviews import feedback as service
 from interviews.briefs import candidate_brief
@@ -393,17 +394,22 @@ def _step_state(slug: str, state: FeedbackState) -> str:
 
 def _missing(state: FeedbackState) -> list[MissingItem]:
     """Every item submitting still needs, each with the step (and the spot) to fix it at."""
-    phase_of = {criterion.pk: criterion.phase for criterion in state.criteria}
+    by_id = {criterion.pk: criterion for criterion in state.criteria}
     items = []
     for key, texts in state.missing.items():
+        # Each item is shown under its step's name, so a phase's items leave out the phase
+        # that the API's messages name (they have no step to stand under).
+        text = " ".join(texts)
         if key.startswith("scores."):
-            step, anchor = phase_of.get(int(key.split(".")[1]), OVERALL), f"criterion-{key[7:]}"
+            criterion = by_id.get(int(key.split(".")[1]))
+            step, anchor = criterion.phase if criterion else OVERALL, f"criterion-{key[7:]}"
+            text = f"Score “{criterion.text}”." if criterion else text
         elif key.startswith("phases."):
             step = key.split(".")[1]
-            anchor = f"prodding-{step}"
+            anchor, text = f"prodding-{step}", "Say how much prodding it needed."
         else:
             step, anchor = OVERALL, f"field-{key}"
-        items.append(MissingItem(step, STEP_NAMES.get(step, ""), anchor, " ".join(texts)))
+        items.append(MissingItem(step, STEP_NAMES.get(step, ""), anchor, text))
     return items
 
 
@@ -456,8 +462,8 @@ def _closed_reason(state: FeedbackState, user: User) -> str:
         return ""
     if session.status not in service.HELD:
         return f"This session was {session.get_status_display().lower()}: there is no feedback."
-    start = dateformat.format(timezone.localtime(session.start), "l j F Y, H:i")
-    return f"The feedback form opens when the session starts, {start} ({user.time_zone})."
+    start = timefmt.full(session.start, user.time_zone)
+    return f"The feedback form opens when the session starts, {start}."
 
 
 def _step(raw: str) -> str:
@@ -591,16 +597,21 @@ def _review_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, texts in error.message_dict.items():
         prefix, _, slug = name.partition(".")
-        key = f"self-{slug}" if prefix == "self_assessment" and slug else name
-        errors[key] = " ".join(texts)
+        if prefix == "self_assessment" and slug in PHASE_BY_SLUG:
+            # Shown under the phase's name, which the service's message repeats.
+            errors[f"self-{slug}"] = "Choose a score."
+        else:
+            errors[f"self-{slug}" if prefix == "self_assessment" and slug else name] = " ".join(
+                texts
+            )
     return errors
 
 
 def _review_closed_reason(session: Session, user: User) -> str:
     if session.status not in service.HELD:
         return f"This session was {session.get_status_display().lower()}: there is no review."
-    start = dateformat.format(timezone.localtime(session.start), "l j F Y, H:i")
-    return f"You can review the session once it starts, {start} ({user.time_zone})."
+    start = timefmt.full(session.start, user.time_zone)
+    return f"You can review the session once it starts, {start}."
 
 
 # --- The report ----------------------------------------------------------------------------

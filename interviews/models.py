@@ -12,6 +12,7 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 
 from accounts.models import SkillArea
+from config import timefmt
 from interviews.whiteboard import new_whiteboard_url
 
 DEFAULT_SESSION_MINUTES = 60
@@ -55,7 +56,10 @@ class WeeklyWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+        return (
+            f"{self.get_weekday_display()} "
+            f"{timefmt.clock(self.start_time)}-{timefmt.clock(self.end_time)}"
+        )
 
 
 class DateWindowKind(models.TextChoices):
@@ -209,7 +213,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.pk} {self.start:%Y-%m-%d %H:%M} UTC"
+        return f"Session {self.pk} {timefmt.short_zoned(self.start, 'UTC')}"
 
     @property
     def duration(self) -> timedelta:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import User
+from config import timefmt
 from config.errors import DomainError
 from config.fields import MAX_DATABASE_INTEGER, InstantFormField, parse_instant
 from interviews import booking
@@ -521,7 +522,7 @@ def _fresh_slot_links(
     def url_for(slot: Slot) -> str:
         query = {
             "interviewer": interviewer.pk,
-            "start": slot.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": timefmt.iso_utc(slot.start),
             **({"length": length} if length != DEFAULT_SESSION_MINUTES else {}),
         }
         return f"{base}?{urlencode(query)}"

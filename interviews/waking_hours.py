@@ -21,6 +21,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from config import timefmt
 from interviews.slots import END_OF_DAY, Slot
 
 if TYPE_CHECKING:
@@ -41,16 +42,16 @@ class WakingHours:
     @property
     def label(self) -> str:
         """ "08:00" EN DASH "22:00", as the disclosure shows it."""
-        return f"{self.starts:%H:%M}{DASH}{self._ends_text}"
+        return f"{timefmt.clock(self.starts)}{DASH}{self._ends_text}"
 
     @property
     def words(self) -> str:
         """ "08:00 to 22:00", for sentences."""
-        return f"{self.starts:%H:%M} to {self._ends_text}"
+        return f"{timefmt.clock(self.starts)} to {self._ends_text}"
 
     @property
     def _ends_text(self) -> str:
-        return "24:00" if self.ends == END_OF_DAY else f"{self.ends:%H:%M}"
+        return "24:00" if self.ends == END_OF_DAY else timefmt.clock(self.ends)
 
 
 def waking_hours_of(user: User) -> WakingHours:
@@ -134,10 +135,8 @@ def choices(
 
 
 def _choice(slot: Slot, hours: WakingHours, url_for: Callable[[Slot], str] | None) -> SlotChoice:
-    start, end = slot.start.astimezone(hours.tz), slot.end.astimezone(hours.tz)
-    return SlotChoice(
-        slot, f"{start:%H:%M}{DASH}{end:%H:%M}", url_for(slot) if url_for is not None else ""
-    )
+    label = f"{timefmt.clock(slot.start, hours.tz)}{DASH}{timefmt.clock(slot.end, hours.tz)}"
+    return SlotChoice(slot, label, url_for(slot) if url_for is not None else "")
 
 
 def _by_day(items: Sequence[SlotChoice], tz: ZoneInfo) -> list[Day]:
@@ -145,6 +144,6 @@ def _by_day(items: Sequence[SlotChoice], tz: ZoneInfo) -> list[Day]:
     for item in items:
         local = item.slot.start.astimezone(tz)
         if not days or days[-1].day != local.date():
-            days.append(Day(local.date(), f"{local:%a} {local.day} {local:%b}", []))
+            days.append(Day(local.date(), timefmt.day(local.date(), tz), []))
         days[-1].items.append(item)
     return days

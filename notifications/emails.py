@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config import timefmt
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import feedback_due_at
 from interviews.models import Session
@@ -40,18 +40,13 @@ TEMPLATES = {
 
 
 def local_time(moment: Any, time_zone: str) -> str:
-    """ "Tuesday 3 March 2026, 10:00 (Europe/London)": the zone named, never assumed."""
-    local = moment.astimezone(ZoneInfo(time_zone))
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({time_zone})"
+    """ "Tuesday 3 March 2026, 10:00 GMT (Europe/London)": the zone named, never assumed."""
+    return timefmt.full(moment, time_zone)
 
 
 def local_range(session: Session, time_zone: str) -> str:
-    """ "Tuesday 3 March 2026, 10:00 to 11:00 (Europe/London)"; the end's date only when it
-    falls on another local day."""
-    zone = ZoneInfo(time_zone)
-    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
-    ends = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%A} {end.day} {end:%B, %H:%M}"
-    return f"{start:%A} {start.day} {start:%B %Y, %H:%M} to {ends} ({time_zone})"
+    """ "Tuesday 3 March 2026, 10:00 to 11:00 GMT (Europe/London)"."""
+    return timefmt.full_range(session.start, session.end, time_zone)
 
 
 def absolute(path: str) -> str:
@@ -77,7 +72,7 @@ def session_context(row: Notification, session: Session) -> dict[str, Any]:
             if row.kind == Kind.BOOKING_CONFIRMED
             else []
         ),
-        "ends": f"{session.end.astimezone(ZoneInfo(recipient.time_zone)):%H:%M}",
+        "ends": timefmt.clock(session.end, recipient.time_zone),
         "previous_when": local_time(previous.start, recipient.time_zone) if previous else "",
         "hours_before": 24 if row.kind == Kind.REMINDER_24H else 1,
         "minutes": int((session.end - session.start).total_seconds() // 60),
@@ -115,7 +110,7 @@ def digest_context(row: Notification) -> dict[str, Any]:
     return {
         "recipient": recipient,
         "digest": digest,
-        "week": f"{digest.week.day} {digest.week:%B}",
+        "week": timefmt.day(digest.week, recipient.time_zone),
         "next_when": local_range(upcoming, recipient.time_zone) if upcoming else "",
         "plan_url": absolute(reverse("study_plan")),
         "find_url": absolute(reverse("find_interviewer")),

@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from config import timefmt
 from interviews.availability import free_slots
 from interviews.booking import week_bounds
 from interviews.feedback import (
@@ -68,7 +69,7 @@ class PhaseSeries:
     def chart(self) -> dict[str, Any]:
         return {
             "type": "line",
-            "labels": [f"{day:%-d %b}" for _, day in self.sessions],
+            "labels": [timefmt.day(day) for _, day in self.sessions],
             "datasets": [
                 {"label": PHASE_NAMES[slug], "data": values}
                 for slug, values in self.averages.items()

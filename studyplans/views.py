@@ -73,7 +73,11 @@ def candidate_home(request: HttpRequest) -> HttpResponse:
         "aim_names": [names.get(slug, slug) for slug in aim],
         "phase_names": list(PHASE_NAMES.values()),
         "phase_chart": board.phases.chart(),
-        "phase_rows": board.phases.rows(),
+        # Each score beside its phase's name: on a phone the table's cells stack, labelled.
+        "phase_rows": [
+            (day, list(zip(PHASE_NAMES.values(), values, strict=True)))
+            for day, values in board.phases.rows()
+        ],
         "area_chart": board.area_chart(),
         "focus_names": [area.name for area in user.candidate_profile.focus_areas.all()],
         "status_choices": ItemStatus.choices,

@@ -302,7 +302,7 @@ def test_it_shows_an_approved_interviewer_their_status(client: Client) -> None:
     assert "Approved" in status
     assert "Pending review" not in status
     # Shown in the viewer's zone (New York, on daylight time by 10 March), with the zone named.
-    assert "Decided 10 March 2025, 10:30 EDT" in status
+    assert "Decided Monday 10 March 2025, 10:30 EDT (America/New_York)" in status
 
 
 def test_it_keeps_an_approved_interviewer_approved_when_they_edit(client: Client) -> None:

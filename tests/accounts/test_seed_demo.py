@@ -220,6 +220,9 @@ def test_it_gives_every_demo_person_a_distinct_name() -> None:
 
     names = list(User.objects.values_list("display_name", flat=True))
     assert len(set(names)) == len(names) == len(EVERYONE)
+    surnames = [name.split()[-1] for name in names if name not in ("Staff Reviewer",)]
+    # Told apart at a glance: "interviewer Linus Ritchie · candidate Barbara Borg".
+    assert len(set(surnames)) == len(surnames)
 
 
 def test_it_adds_past_sessions_only_once() -> None:

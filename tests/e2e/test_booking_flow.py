@@ -96,7 +96,7 @@ def test_it_books_a_match_in_two_clicks_and_shows_it_to_both_sides(
         start, end = session.start.astimezone(zone), session.end.astimezone(zone)
         # The end may fall on the next local day ("23:00 to Tuesday 1 December, 00:00").
         assert f"{start:%H:%M} to " in email.body
-        assert f"{end:%H:%M} ({person.time_zone})" in email.body
+        assert f"{end:%H:%M} {end:%Z} ({person.time_zone})" in email.body
     local_start = session.start.astimezone(ZoneInfo(CANDIDATE_ZONE))
     when = page.locator("#session-time")
     expect(when).to_contain_text(CANDIDATE_ZONE)

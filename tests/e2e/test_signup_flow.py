@@ -29,7 +29,7 @@ def _log_in(page: Page, base: str, *, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def _verify_in_a_new_browser_window(browser: Browser, base: str, *, email: str) -> None:
@@ -38,7 +38,7 @@ def _verify_in_a_new_browser_window(browser: Browser, base: str, *, email: str) 
     page = context.new_page()
     page.goto(confirmation_link(email))
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     context.close()
 
 
@@ -55,7 +55,7 @@ def test_it_signs_up_a_candidate_who_lands_on_first_steps_and_keeps_the_profile(
     page.locator("#field-focus_areas").get_by_label("Caching").check()
     page.get_by_label("Goal").fill("Staff at a fintech in March")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
 
     _verify_in_a_new_browser_window(browser, base, email="ada@example.test")
     _log_in(page, base, email="ada@example.test")
@@ -84,7 +84,7 @@ def test_it_shows_an_interviewer_pending_review_until_staff_approve(
     page.locator("#field-expertise").get_by_label("Concurrency").check()
     page.get_by_label("Bio").fill("Built the payments ledger at a bank.")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     _verify_in_a_new_browser_window(browser, base, email="grace@example.test")
     _log_in(page, base, email="grace@example.test")
     expect(page.get_by_role("heading", name="Interviewing")).to_be_visible()

@@ -308,7 +308,7 @@ def test_it_refuses_feedback_before_the_session_starts(session: Session) -> None
         save(session, {"level": "senior"}, now=START - timedelta(seconds=1))
 
     assert error.value.status == 409
-    assert "02 March 2026 10:00 (Europe/London)" in error.value.message
+    assert "Monday 2 March 2026, 10:00 GMT (Europe/London)" in error.value.message
     assert not Feedback.objects.exists()
 
 
@@ -677,7 +677,8 @@ def test_it_hides_feedback_until_both_have_submitted(session: Session) -> None:
         assert hidden.state is None
         assert hidden.visible_at == END + timedelta(hours=73)
         assert hidden.message == (
-            "Submit your review to see it now, or it opens at 05 March 2026 12:00 (Europe/London)."
+            "Submit your review to see it now, or it opens on "
+            "Thursday 5 March 2026, 12:00 GMT (Europe/London)."
         )
 
     with time_machine.travel(END + timedelta(hours=2), tick=False):
@@ -709,7 +710,8 @@ def test_it_tells_the_candidate_what_to_wait_for_before_the_interviewer_submits(
         waiting = _candidate_view(session)
         assert not waiting.visible
         assert waiting.visible_at is None
-        assert "due by 03 March 2026 11:00 (Europe/London)" in waiting.message
+        assert "due by Tuesday 3 March 2026, 11:00 GMT (Europe/London). Submit" in waiting.message
+        assert "))" not in waiting.message
         assert "Submit your review meanwhile" in waiting.message
 
         review(session, now=END + timedelta(days=10))

@@ -191,7 +191,7 @@ def test_it_refuses_feedback_before_the_session_starts(session: Session) -> None
 
     error = api_error(response, 409)
     assert error["code"] == "feedback_not_open"
-    assert "10:00 (Europe/London)" in error["message"]
+    assert "Monday 2 March 2026, 10:00 GMT (Europe/London)" in error["message"]
     assert (shown["status"], shown["editable"]) == ("none", False)
     assert not Feedback.objects.exists()
 
@@ -367,8 +367,8 @@ def test_it_hides_the_feedback_from_the_candidate_until_the_review(session: Sess
     assert hidden.json() == {
         "status": "hidden",
         "visible_at": "2026-03-05T11:00:00+00:00",
-        "message": "Submit your review to see it now, or it opens at "
-        "05 March 2026 11:00 (Europe/London).",
+        "message": "Submit your review to see it now, or it opens on "
+        "Thursday 5 March 2026, 11:00 GMT (Europe/London).",
     }
     body = shown.json()
     assert set(body) == FEEDBACK_KEYS - {"editable"} | {"visible_at"}

@@ -356,6 +356,21 @@ def test_it_lists_every_missing_item_with_a_link_to_its_step(
     )
 
 
+def test_it_names_each_phase_once_in_the_missing_items(
+    client: Client, session: Session, criteria: list[Criterion]
+) -> None:
+    client = _as(client, session.interviewer)
+
+    page = html.unescape(
+        client.post(_url(session, "feedback/submit"), {"revision": "0"}).content.decode()
+    )
+
+    first = next(criterion for criterion in criteria if criterion.phase == "functional-spec")
+    assert f"Functional Spec: Score “{first.text}”.</a>" in page
+    assert "Functional Spec: Say how much prodding it needed.</a>" in page
+    assert "(Functional Spec)" not in page
+
+
 def test_it_submits_complete_feedback_and_then_shows_it_read_only(
     client: Client, session: Session
 ) -> None:
@@ -499,6 +514,20 @@ def test_it_names_every_unanswered_question_and_keeps_the_answers(
     assert not Review.objects.exists()
 
 
+def test_it_asks_for_a_yes_or_no_in_plain_words(client: Client, session: Session) -> None:
+    body = _review_post()
+    del body["would_practise_again"], body["self-extra-mile"]
+
+    response = _as(client, session.candidate).post(_url(session, "review"), body)
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    name = session.interviewer.name
+    assert f"Would you practise with {name} again?: Choose yes or no.</a>" in page
+    assert "Extra Mile: launch: Choose a score.</a>" in page
+    assert "true or false" not in page
+
+
 def test_it_opens_the_review_at_the_session_start(client: Client) -> None:
     later = SessionFactory.create(start=NOW + timedelta(hours=3), end=NOW + timedelta(hours=4))
     client = _as(client, later.candidate)
@@ -521,12 +550,15 @@ def test_it_hides_the_report_until_the_candidate_reviews(client: Client, session
     client.post(_url(session, "review"), _review_post())
     shown = html.unescape(client.get(_url(session, "report")).content.decode())
 
-    assert "Submit your review to see it now, or it opens at 05 March 2026 06:00" in hidden
+    assert "Submit your review to see it now, or it opens on Thursday 5 March 2026, 06:00" in hidden
     assert 'id="review-invite"' in hidden
     assert "Notes on going-deep." not in hidden and "Strong no hire" not in hidden
     assert "Notes on going-deep." in shown
     assert "Your interviewer's 2.0 is 1.0 lower than your own 3." in shown
-    assert "<td>2.0</td><td>3</td><td>+1.0: you scored higher</td>" in shown
+    assert (
+        """<td data-label="Interviewer's average">2.0</td><td data-label="Your own">3</td>"""
+        '<td data-label="Gap">+1.0: you scored higher</td>'
+    ) in shown
     assert '<dd id="report-recommendation">Hire</dd>' in shown
     assert '<dd id="report-level">Senior</dd>' in shown
     assert "2 of 4" in shown
@@ -581,7 +613,10 @@ def test_it_stops_asking_for_the_self_assessment_at_the_reveal(
     assert review.rating == 5
     assert review.self_assessment == {}
     assert "You did not score yourself before the feedback was revealed" in report
-    assert "<td>3.0</td><td>not given</td><td>No self-assessment</td>" in report
+    assert (
+        """<td data-label="Interviewer's average">3.0</td>"""
+        '<td data-label="Your own">not given</td><td data-label="Gap">No self-assessment</td>'
+    ) in report
     assert "The candidate did not score themselves before your feedback was revealed" in (
         interviewer_report
     )
@@ -629,7 +664,10 @@ def test_it_shows_the_interviewer_the_report_only_after_submitting(
 
     assert "No report yet" in before
     assert "The candidate scored themselves 4, 1.0 higher than your average 3.0." in after
-    assert "<td>3.0</td><td>4</td><td>+1.0: the candidate scored higher</td>" in after
+    assert (
+        """<td data-label="Your average">3.0</td><td data-label="Candidate's own">4</td>"""
+        '<td data-label="Gap">+1.0: the candidate scored higher</td>'
+    ) in after
 
 
 def test_it_reads_the_report_in_a_fixed_number_of_queries(

@@ -656,7 +656,7 @@ def test_it_lists_upcoming_and_past_sessions_in_a_fixed_number_of_queries(
 
     assert page.count('id="session-') == 8
     assert "America/New_York" in page
-    assert "Tue 3 Mar 2026, 05:00" in page
+    assert "Tue 3 Mar, 05:00 to 06:00 EST" in page
 
 
 def test_it_shows_the_late_cancel_count_and_the_no_show_block(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from interviews.slots import Slot
 from interviews.waking_hours import WakingHours, choices, is_inside_waking_hours, waking_first
@@ -58,6 +59,7 @@ def test_it_puts_waking_slots_first_each_part_in_time_order() -> None:
     assert ordered == [day, later_day, night, later_night]
 
 
+@time_machine.travel(datetime(2027, 3, 10, tzinfo=UTC))  # the same year: no year in headings
 def test_it_groups_choices_by_the_viewers_local_day_and_caps_each_part() -> None:
     # Tuesday 16 March 02:00, 02:30, 03:00 EDT at night; Tuesday 10:00 and Wednesday 10:00.
     nights = [

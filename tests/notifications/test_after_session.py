@@ -46,7 +46,7 @@ def test_it_asks_for_feedback_and_a_review_at_the_end(
     assert feedback.to == [held.interviewer.email]
     assert feedback.subject.startswith("Your feedback: Cal Candidate's mock interview, due ")
     assert f"/sessions/{held.pk}/feedback/" in feedback.body
-    assert "Friday 9 April 2027, 16:00 (Europe/London)" in feedback.body  # due 24 h after
+    assert "Friday 9 April 2027, 16:00 BST (Europe/London)" in feedback.body  # due 24 h after
     assert review.to == [held.candidate.email]
     assert f"/sessions/{held.pk}/review/" in review.body
 

@@ -45,8 +45,8 @@ SITE = "https://mockloop.example"
 NOW = datetime(2027, 4, 5, 9, 0, tzinfo=UTC)
 # Thursday 8 April 2027: 15:00 in London (the interviewer), 10:00 in New York (the candidate).
 START = datetime(2027, 4, 8, 14, 0, tzinfo=UTC)
-START_IN_NEW_YORK = "Thursday 8 April 2027, 10:00 (America/New_York)"
-START_IN_LONDON = "Thursday 8 April 2027, 15:00 (Europe/London)"
+START_IN_NEW_YORK = "Thursday 8 April 2027, 10:00 EDT (America/New_York)"
+START_IN_LONDON = "Thursday 8 April 2027, 15:00 BST (Europe/London)"
 
 SKIPPED_LATE = "Booked after this reminder's moment."
 REMINDERS = (Kind.REMINDER_24H, Kind.REMINDER_1H)
@@ -100,14 +100,14 @@ def booked() -> Session:
 
 
 def _starts(when: str) -> str:
-    """ "Thursday 8 April 2027, 10:00 (America/New_York)" without its zone."""
-    return when.rsplit(" (", 1)[0]
+    """ "Thursday 8 April 2027, 10:00 EDT (America/New_York)" without its zone."""
+    return when.rsplit(" (", 1)[0].rsplit(" ", 1)[0]
 
 
 def _range(when: str, ends: str) -> str:
     """The start and the end on one day, the zone named once at the end."""
-    zone = when.rsplit(" (", 1)[1]
-    return f"{_starts(when)} to {ends} ({zone}"
+    zoned, zone = when.rsplit(" (", 1)
+    return f"{_starts(when)} to {ends} {zoned.rsplit(' ', 1)[1]} ({zone}"
 
 
 def _rows(session: Session) -> dict[tuple[str, int], Notification]:
@@ -267,8 +267,8 @@ REMINDED = [
         "Europe/London",
         datetime(2027, 3, 14, 10),
         datetime(2027, 3, 13, 9),
-        "Sunday 14 March 2027, 10:00 (America/New_York)",
-        "Sunday 14 March 2027, 14:00 (Europe/London)",
+        "Sunday 14 March 2027, 10:00 EDT (America/New_York)",
+        "Sunday 14 March 2027, 14:00 GMT (Europe/London)",
         id="us-spring-forward",
     ),
     pytest.param(
@@ -276,8 +276,8 @@ REMINDED = [
         "Europe/London",
         datetime(2027, 11, 7, 10),
         datetime(2027, 11, 6, 11),
-        "Sunday 7 November 2027, 10:00 (America/New_York)",
-        "Sunday 7 November 2027, 15:00 (Europe/London)",
+        "Sunday 7 November 2027, 10:00 EST (America/New_York)",
+        "Sunday 7 November 2027, 15:00 GMT (Europe/London)",
         id="us-fall-back",
     ),
     pytest.param(
@@ -285,8 +285,8 @@ REMINDED = [
         "America/New_York",
         datetime(2027, 3, 18, 15),
         datetime(2027, 3, 17, 15),
-        "Thursday 18 March 2027, 15:00 (Europe/London)",
-        "Thursday 18 March 2027, 11:00 (America/New_York)",
+        "Thursday 18 March 2027, 15:00 GMT (Europe/London)",
+        "Thursday 18 March 2027, 11:00 EDT (America/New_York)",
         id="us-changed-europe-not-yet",
     ),
     pytest.param(
@@ -294,8 +294,8 @@ REMINDED = [
         "America/New_York",
         datetime(2027, 3, 28, 10),
         datetime(2027, 3, 27, 9),
-        "Sunday 28 March 2027, 10:00 (Europe/London)",
-        "Sunday 28 March 2027, 05:00 (America/New_York)",
+        "Sunday 28 March 2027, 10:00 BST (Europe/London)",
+        "Sunday 28 March 2027, 05:00 EDT (America/New_York)",
         id="europe-spring-forward",
     ),
 ]
@@ -805,9 +805,9 @@ def test_it_tells_the_other_side_of_a_move_and_reminds_both_of_the_new_time(
     zone_is_new_york = other == booked.candidate
     was = START_IN_NEW_YORK if zone_is_new_york else START_IN_LONDON
     now_when = (
-        "Friday 9 April 2027, 10:00 (America/New_York)"
+        "Friday 9 April 2027, 10:00 EDT (America/New_York)"
         if zone_is_new_york
-        else "Friday 9 April 2027, 15:00 (Europe/London)"
+        else "Friday 9 April 2027, 15:00 BST (Europe/London)"
     )
     assert email.subject == f"Moved: mock interview with {by.name}, now {now_when}"
     assert f"{by.name} moved your mock interview." in email.body
@@ -1046,10 +1046,10 @@ def test_it_names_the_end_day_when_the_session_ends_after_local_midnight() -> No
     session = Session(start=start, end=start + timedelta(hours=1))
 
     assert local_range(session, "America/New_York") == (
-        "Monday 30 November 2026, 23:00 to Tuesday 1 December, 00:00 (America/New_York)"
+        "Monday 30 November 2026, 23:00 to Tuesday 1 December, 00:00 EST (America/New_York)"
     )
     assert local_range(session, "Europe/London") == (
-        "Tuesday 1 December 2026, 04:00 to 05:00 (Europe/London)"
+        "Tuesday 1 December 2026, 04:00 to 05:00 GMT (Europe/London)"
     )
 
 

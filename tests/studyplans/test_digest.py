@@ -103,7 +103,7 @@ def test_it_emails_the_weeks_open_items_with_their_reasons(
 
     [email] = mailoutbox
     assert email.to == [candidate.email]
-    assert email.subject == f"Your study plan for the week of 9 March: {len(rest)} items"
+    assert email.subject == f"Your study plan for the week of Mon 9 Mar: {len(rest)} items"
     assert "Hello Nia," in email.body
     for item in rest:
         title = item.resource.title if item.resource else "Book your next practice interview"

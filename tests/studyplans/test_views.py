@@ -361,9 +361,7 @@ def test_it_shows_the_next_session_in_the_viewers_zone_with_its_links(tokyo: Use
     page = page_of(tokyo, CANDIDATE_HOME)
 
     card = element(page, "article", "next-session")
-    assert (
-        "<strong>Tuesday 3 March, 19:00</strong> to 20:00 JST <small>(Asia/Tokyo)</small>" in card
-    )
+    assert "<strong>Tuesday 3 March 2026, 19:00 to 20:00 JST (Asia/Tokyo)</strong>" in card
     countdown = "in 1\N{NO-BREAK SPACE}day, 1\N{NO-BREAK SPACE}hour"  # Django's timeuntil
     assert f'<time datetime="2026-03-03T19:00:00+09:00" data-countdown>{countdown}</time>' in card
     assert "With Iris Interviewer" in card
@@ -445,7 +443,7 @@ def test_it_charts_the_scores_per_phase_and_per_skill_area_of_a_known_report(tok
     page = page_of(tokyo, CANDIDATE_HOME)
 
     phases = chart_data(page, "phase-chart-data")
-    assert phases["labels"] == ["27 Feb"]
+    assert phases["labels"] == ["Fri 27 Feb"]
     assert [dataset["label"] for dataset in phases["datasets"]] == [
         "Functional Spec",
         "Technical Spec",
@@ -461,16 +459,20 @@ def test_it_charts_the_scores_per_phase_and_per_skill_area_of_a_known_report(tok
     assert areas["datasets"][0]["data"] == [value for _, value, _ in KNOWN_AREAS]
     # The tables behind the charts hold the same numbers, for screen readers and no-JS.
     phase_table = element(page, "section", "phase-scores")
-    assert '<tr><th scope="row">27 Feb 2026</th><td>1.5</td><td>2.7</td><td>3.0</td>' in (
-        phase_table
-    )
-    assert "<td>4.0</td><td>2.5</td></tr>" in phase_table
+    assert (
+        '<tr><th scope="row">Fri 27 Feb</th><td data-label="Functional Spec">1.5</td>'
+        '<td data-label="Technical Spec">2.7</td><td data-label="Going Deep">3.0</td>'
+    ) in phase_table
+    assert '<td data-label="Communication">2.5</td></tr>' in phase_table
     assert phase_table.count('<tr><th scope="row">') == 1  # not the hidden report
     area_table = element(page, "section", "skill-areas")
     for index, (name, value, source) in enumerate(KNOWN_AREAS):
         targeted = "Yes" if index < 3 else "No"
-        row = f'<tr><th scope="row">{name}</th><td>{value:.1f}</td><td>{source}</td>'
-        assert f"{row}<td>{targeted}</td></tr>" in area_table, name
+        row = (
+            f'<tr><th scope="row">{name}</th><td data-label="Level">{value:.1f}</td>'
+            f'<td data-label="From">{source}</td>'
+        )
+        assert f'{row}<td data-label="In your plan">{targeted}</td></tr>' in area_table, name
 
 
 def test_it_says_the_charts_come_with_the_first_report(tokyo: User) -> None:
@@ -790,7 +792,7 @@ def test_it_briefs_the_interviewer_on_each_upcoming_candidate(iris: User) -> Non
     page = page_of(iris, INTERVIEWER_HOME)
 
     brief = element(page, "article", f"brief-{upcoming.pk}")
-    assert "<strong>Tuesday 3 March, 14:00</strong> to 15:00 GMT" in brief
+    assert "<strong>Tuesday 3 March 2026, 14:00 to 15:00 GMT (Europe/London)</strong>" in brief
     assert "with <strong>Cato Candidate</strong>" in brief
     assert "<dt>Target level</dt><dd>Staff</dd>" in brief
     assert "<dt>Goal</dt><dd>Staff at a fintech in March</dd>" in brief
@@ -1077,7 +1079,7 @@ def test_it_draws_both_dashboards_in_a_fixed_number_of_queries(
     assert candidate_page.status_code == interviewer_page.status_code == 200
     phases = chart_data(candidate_page.content.decode(), "phase-chart-data")
     latest = range(min(count, 12), 0, -1)  # the latest 12 reports, oldest first
-    assert phases["labels"] == [f"{NOW - timedelta(days=day):%-d %b}" for day in latest]
+    assert phases["labels"] == [f"{NOW - timedelta(days=day):%a %-d %b}" for day in latest]
     owed = element(interviewer_page.content.decode(), "section", "feedback-owed")
     assert owed.count("<li>") == min(count, 20)
 
@@ -1121,7 +1123,7 @@ def test_it_shows_every_week_of_the_plan_with_the_reasons(
         elif week < this_week:
             assert ">Earlier <small>" in heading
         else:
-            assert f">Week of {week.day} {week:%B} <small>" in heading
+            assert f">Week of {week:%a} {week.day} {week:%b} <small>" in heading
         section = page[page.index(f'id="week-{week.isoformat()}"') :]
         section = section[: section.index("</section>")]
         for item in items:
@@ -1144,7 +1146,7 @@ def test_it_shows_the_hours_of_each_week(long_plan: User) -> None:
     for week in sorted({item.week_start for item in items}):
         hours = sum(float(i.resource.hours) for i in items if i.week_start == week and i.resource)
         heading = element(page, "h2", f"week-{week.isoformat()}")
-        assert f"<small>({week.day} {week:%b}, about {hours:g} h)</small>" in heading
+        assert f"<small>({week:%a} {week.day} {week:%b}, about {hours:g} h)</small>" in heading
 
 
 def test_it_tells_a_candidate_without_a_plan_how_to_get_one() -> None:
