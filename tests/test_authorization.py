@@ -163,6 +163,7 @@ API_NO_GET = _row(405, 405, 405, 405, 405, 401, 405)
 # Only the two people of the session learn it exists; for the others it is a 404.
 SESSION_PAGE = _row(200, 200, 404, 404, 404, TO_LOGIN, 404)
 API_SESSION = _row(200, 200, 404, 404, 404, 401, 404)
+ALL_404 = _row(404, 404, 404, 404, 404, 404, 404)
 # Signed-in people who are not staff get our 403 page; visitors are asked to log in.
 STAFF_ONLY = _row(403, 403, 403, 403, 403, TO_LOGIN, 200)
 # Pages for one role send people without it on (to their dashboard or profile).
@@ -239,6 +240,9 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     # The signed token in the link is the authority, whoever is signed in; this one is bad.
     "unsubscribe": {"get": _row(400, 400, 400, 400, 400, 400, 400)},
     "healthz": {"get": EVERYONE},
+    # Whatever else is under /api/: the same JSON 404 for everyone, whatever the method.
+    "api_root_not_found": {"get": ALL_404, "post": ALL_404},
+    "api_not_found": {"get": ALL_404, "post": ALL_404},
     "api_token": {
         # Asking for a token needs no sign-in (POST); revoking one (DELETE) does.
         "get": API_NO_GET,
