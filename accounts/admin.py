@@ -11,7 +11,14 @@ from django.http import HttpRequest
 
 from accounts import vetting
 from accounts.access import signed_in_user
-from accounts.models import CandidateProfile, InterviewerProfile, SkillArea, User, VettingStatus
+from accounts.models import (
+    CandidateProfile,
+    InterviewerProfile,
+    SkillArea,
+    User,
+    VettingDecision,
+    VettingStatus,
+)
 
 
 @admin.register(User)
@@ -49,6 +56,23 @@ class CandidateProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["focus_areas"]
 
 
+class VettingDecisionInline(admin.TabularInline):
+    """The profile's decision history: written by the vetting service only, never edited."""
+
+    model = VettingDecision
+    fields = ["decided_at", "status", "decided_by", "reason"]
+    readonly_fields = ["decided_at", "status", "decided_by", "reason"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Decision history"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(InterviewerProfile)
 class InterviewerProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "level", "status", "weekly_capacity", "created_at", "decided_at"]
@@ -58,6 +82,7 @@ class InterviewerProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["expertise"]
     readonly_fields = ["decided_at", "decided_by", "created_at"]
     actions = ["approve_selected"]
+    inlines = [VettingDecisionInline]
 
     @admin.action(description="Approve the selected interviewers")
     def approve_selected(

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.timezones import validate_time_zone
+from config import timefmt
 
 MAX_YEARS_EXPERIENCE = 60
 MIN_INTERVIEWER_YEARS = 5
@@ -214,3 +215,41 @@ class InterviewerProfile(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == VettingStatus.APPROVED
+
+
+class VettingDecision(models.Model):
+    """One staff decision on an interviewer profile, kept after the next one replaces it.
+
+    The profile holds only the decision that stands; a profile comes back to the queue when
+    its level or expertise changes, and whoever reviews it then needs to know what was
+    decided before, by whom and why.
+    """
+
+    profile = models.ForeignKey(
+        InterviewerProfile, on_delete=models.CASCADE, related_name="decisions"
+    )
+    # Kept when the staff account goes: the decision still happened.
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=VettingStatus.choices)
+    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            # A decision approves or rejects; "pending" is where a profile waits, not a verdict.
+            models.CheckConstraint(
+                condition=models.Q(status__in=[VettingStatus.APPROVED, VettingStatus.REJECTED]),
+                name="vetting_decision_is_a_verdict",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=VettingStatus.REJECTED) | ~models.Q(reason=""),
+                name="vetting_decision_rejection_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["profile", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.profile.user}, {timefmt.full(self.decided_at)}"

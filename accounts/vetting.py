@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import InterviewerProfile, User, VettingStatus
+from accounts.models import InterviewerProfile, User, VettingDecision, VettingStatus
 from notifications.models import Kind
 from notifications.outbox import notify
 
+# A web address as people paste it into a bio; the punctuation that usually follows one in a
+# sentence (a full stop, a closing bracket) is not part of it.
+_LINK = re.compile(r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
+
 
 def pending_interviewers() -> QuerySet[InterviewerProfile]:
-    """The vetting queue, oldest application first."""
+    """The vetting queue, oldest application first, with each profile's earlier decisions."""
+    history = VettingDecision.objects.select_related("decided_by").order_by("-decided_at", "-pk")
     return (
         InterviewerProfile.objects.filter(status=VettingStatus.PENDING)
         .select_related("user")
-        .prefetch_related("expertise")
+        .prefetch_related("expertise", Prefetch("decisions", queryset=history))
         .order_by("created_at", "pk")
     )
+
+
+def links_in(text: str) -> list[str]:
+    """The web addresses in an applicant's text, each once, in the order given."""
+    return list(dict.fromkeys(_LINK.findall(text)))
 
 
 def approve_interviewer(
@@ -73,6 +84,13 @@ def _decide(
         profile.decided_at = now or timezone.now()
         profile.decided_by = decided_by
         profile.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+        VettingDecision.objects.create(
+            profile=profile,
+            decided_by=decided_by,
+            status=status,
+            reason=reason,
+            decided_at=profile.decided_at,
+        )
         _tell_interviewer(profile)
     return profile
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import vetting
-from accounts.access import signed_in_user
+from accounts.access import signed_in_user, staff_required
 from accounts.forms import ProfileForm, RejectForm
 from accounts.models import InterviewerProfile, User
 from accounts.profiles import is_approved_interviewer
@@ -64,9 +63,15 @@ def _rating(profile: InterviewerProfile) -> dict[str, object]:
     }
 
 
-@staff_member_required
+@staff_required
 def vetting_queue(request: HttpRequest) -> HttpResponse:
-    ctx = {"profiles": vetting.pending_interviewers()}
+    profiles = list(vetting.pending_interviewers())
+    ctx = {
+        "profiles": profiles,
+        "applicants": [
+            {"profile": profile, "links": vetting.links_in(profile.bio)} for profile in profiles
+        ],
+    }
     return render(request, "accounts/vetting_queue.html", ctx)
 
 
@@ -78,7 +83,7 @@ def _confirmed(request: HttpRequest) -> bool:
     return request.POST.get("confirmed") == CONFIRMED
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def approve(request: HttpRequest, profile_id: int) -> HttpResponse:
     """The queue's button shows a confirm page; only its POST (with `confirmed`) approves."""
@@ -95,7 +100,7 @@ def approve(request: HttpRequest, profile_id: int) -> HttpResponse:
     return redirect("vetting_queue")
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def reject(request: HttpRequest, profile_id: int) -> HttpResponse:
     """As `approve`; the confirm page shows the reason, still editable, before it is sent."""

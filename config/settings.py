@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     # kombu's filesystem transport: queues are folders, so `make run` needs no server.
     _queue_dir = env.path("CELERY_FILESYSTEM_DIR", default=VAR_DIR / "celery")
     Path(_queue_dir).mkdir(parents=True, exist_ok=True)  # the transport does not create it
@@ -376,6 +377,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(Path(_queue_dir) / "control"),
         "store_processed": False,
+        # How often an idle worker looks for new files. kombu's default (1 s) is paid again
+        # on Ctrl-C: a worker notices it should stop only between two looks.
+        "polling_interval": 0.25,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -392,6 +396,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker's timer thread sleeps up to this long between looks, and a warm shutdown waits
+# for it to wake: at Celery's 1 s (2 s for kombu's timer) a stop took longer than the
+# 5 seconds honcho allows `make run`'s processes before it kills them.
+CELERY_WORKER_TIMER_PRECISION = 0.1
 # Tasks are sent from web requests once their transaction commits, and every one of them
 # only hurries what the outbox rows and the minute beat deliver anyway: with the broker
 # unreachable, give up after about 2 seconds (one retry) rather than hold the request.
@@ -461,4 +469,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django configures its own "django" logger (a console handler under DEBUG) before this
+    # dict is applied, and that logger also passes each record up to the root: every
+    # "Not Found" or "Internal Server Error" was printed twice, once without the request id.
+    # Naming it here with no handlers leaves the root's handler as the only one.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

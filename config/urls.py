@@ -40,6 +40,9 @@ urlpatterns = [
     # The split view serves Swagger UI's settings as a script file, not an inline script,
     # so the docs page lives under the same nonce-based Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # Last: whatever else is under /api/ answers the API's JSON 404, under DEBUG too.
+    path("api/", views.api_not_found, name="api_root_not_found"),
+    path("api/<path:unknown>", views.api_not_found, name="api_not_found"),
 ]
 
 handler400 = "config.views.bad_request"

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
 
 from config.api import error_body
@@ -77,6 +79,37 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", "Not found."), status=404)
     return page_not_found(request, exception)
+
+
+# The names of the catch-all routes at the end of config/urls.py.
+API_NOT_FOUND_ROUTES = frozenset({"api_not_found", "api_root_not_found"})
+
+
+# It writes nothing, and an API client sends no CSRF token: without the exemption a POST to
+# a wrong address would get the CSRF failure page instead of the 404.
+@csrf_exempt
+def api_not_found(request: HttpRequest, unknown: str = "") -> HttpResponse:
+    """Every /api/ URL that matches nothing, DEBUG or not: under DEBUG Django answers a
+    404 with its HTML debug page and never calls handler404, and an API client must get
+    the error shape of SPEC §10 whichever way the server runs."""
+    with_slash = f"{request.path}/"
+    if not request.path.endswith("/") and _is_api_view(with_slash):
+        # This route matches everything under /api/, so Django's APPEND_SLASH no longer
+        # sees these 404s: a GET keeps its redirect, and other methods, whose body a
+        # redirect would drop, are told the address that works.
+        if request.method in {"GET", "HEAD"}:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(with_slash + (f"?{query}" if query else ""))
+        message = f"Not found. The address ends in a slash: {with_slash}"
+        return JsonResponse(error_body("not_found", message), status=404)
+    return JsonResponse(error_body("not_found", "Not found."), status=404)
+
+
+def _is_api_view(path: str) -> bool:
+    try:
+        return resolve(path).url_name not in API_NOT_FOUND_ROUTES
+    except Resolver404:
+        return False
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
+from celery.signals import after_task_publish, task_postrun
 from celery.worker import WorkController
 
 from config.celery import app as celery_app
@@ -27,12 +28,60 @@ def wait_for(condition: Callable[[], bool]) -> bool:
     return condition()
 
 
+QUEUE_PREFIX = "mockloop-test-"
+
+
+def queue_name() -> str:
+    return f"{QUEUE_PREFIX}{uuid.uuid4().hex}"
+
+
+def delete_queue(name: str) -> None:
+    """The queue, the messages in it and its binding, gone from the broker."""
+    with celery_app.connection_for_write() as connection:
+        # A channel deletes only the bindings it knows, so it declares the queue first.
+        queue = celery_app.amqp.queues[name](connection.default_channel)
+        queue.declare()
+        queue.purge()
+        queue.delete()
+    celery_app.amqp.queues.pop(name, None)
+
+
+@contextmanager
+def tasks_cleaned_up() -> Iterator[str]:
+    """Tasks sent meanwhile go to a queue of their own, deleted afterwards with every queue
+    a task was sent to: nothing a test sends stays in the broker, where a later run's
+    worker, or a `make run` worker on the same Redis database, would find tasks about rows
+    that no longer exist. Yields the queue's name."""
+    conf = celery_app.conf
+    default_queue = conf.task_default_queue
+    name = queue_name()
+    used: set[str] = set()
+
+    def record(routing_key: str | None = None, **kwargs: Any) -> None:
+        if routing_key:
+            used.add(routing_key)
+
+    conf.task_default_queue = name
+    after_task_publish.connect(record, weak=False)
+    try:
+        yield name
+    finally:
+        after_task_publish.disconnect(record)
+        conf.task_default_queue = default_queue
+        # Only when something was sent: most tests send nothing and need no broker at all.
+        # Only queues of tests: others were on a private server that is gone by now
+        # (tests.fault_support), and the shared default queue is never emptied here.
+        for used_name in sorted(used):
+            if used_name.startswith(QUEUE_PREFIX):
+                delete_queue(used_name)
+
+
 @pytest.fixture
 def private_queue() -> Iterator[str]:
     # Tasks go to a queue of this test's own: the shared broker may hold other runs' tasks
     # (another checkout, a `make run` worker), which must neither reach this worker nor
     # take this test's tasks.
-    name = f"mockloop-test-{uuid.uuid4().hex}"
+    name = queue_name()
     conf = celery_app.conf
     default_queue = conf.task_default_queue
     consumed_before = list(celery_app.amqp.queues.consume_from)
@@ -42,11 +91,7 @@ def private_queue() -> Iterator[str]:
     finally:
         conf.task_default_queue = default_queue
         celery_app.amqp.queues.select(consumed_before)
-        # A channel deletes only the bindings it knows, so it declares the queue first.
-        with celery_app.connection_for_write() as connection:
-            queue = celery_app.amqp.queues[name](connection.default_channel)
-            queue.declare()
-            queue.delete()
+        delete_queue(name)
 
 
 @pytest.fixture

@@ -21,7 +21,12 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from studyplans.models import AppliedFeedback
-from tests.celery_support import finished_tasks, private_queue, worker  # noqa: F401 - fixtures
+from tests.celery_support import (  # noqa: F401 - fixtures
+    finished_tasks,
+    private_queue,
+    tasks_cleaned_up,
+    worker,
+)
 from tests.factories import UserFactory
 
 IS_CI = os.environ.get("CI", "").lower() == "true"
@@ -79,6 +84,14 @@ def _private_filesystem_broker(tmp_path_factory: pytest.TempPathFactory) -> None
             "control_folder": f"{folder}/control",
             "store_processed": False,
         }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_sent_are_cleaned_up() -> Iterator[None]:
+    # A transactional test's commits send real tasks (booking confirmations, plan remakes);
+    # they went to the broker's default queue and stayed there.
+    with tasks_cleaned_up():
+        yield
 
 
 @pytest.fixture(autouse=True)

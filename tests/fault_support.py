@@ -271,7 +271,10 @@ def publishing_to(url: str) -> Iterator[None]:
     """
     conf = celery_app.conf
     write_url = conf.get("broker_write_url")
+    default_queue = conf.task_default_queue
     conf.broker_write_url = url
+    # The queue the lab's workers consume, not the test's own (tests.celery_support).
+    conf.task_default_queue = QUEUE
     assert conf.broker_write_url == url, "CELERY_BROKER_WRITE_URL in the environment wins"
     connections = celery_app.connection_for_write().Pool(limit=conf.broker_pool_limit)
     producers = ProducerPool(connections, limit=connections.limit)
@@ -283,3 +286,4 @@ def publishing_to(url: str) -> Iterator[None]:
         connections.force_close_all()
         celery_app._pool, celery_app.amqp._producer_pool = None, None
         conf.broker_write_url = write_url
+        conf.task_default_queue = default_queue

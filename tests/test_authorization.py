@@ -43,7 +43,7 @@ ROLES = ("owner", "other_party", "candidate", "interviewer", "pending", "anonymo
 # Django's admin and allauth's account pages are theirs, tested by them; everything else
 # in the URL conf is ours and needs a row.
 THIRD_PARTY = ("admin/", "accounts/")
-TO_LOGIN = 3020  # a redirect to a login page (allauth's, or the admin's for staff pages)
+TO_LOGIN = 3020  # a redirect to our (allauth's) login page
 
 
 def _routes(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -130,7 +130,8 @@ def _request(method: str, path: str, person: User | None) -> int:
         response = call(path, data="{}", content_type="application/json", **headers)
     else:
         response = call(path, **headers)
-    if response.status_code == 302 and "/login/" in response["Location"]:
+    # Our login page only: the admin's would ask a candidate to log in again as staff.
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
         return TO_LOGIN
     return response.status_code
 
@@ -162,7 +163,9 @@ API_NO_GET = _row(405, 405, 405, 405, 405, 401, 405)
 # Only the two people of the session learn it exists; for the others it is a 404.
 SESSION_PAGE = _row(200, 200, 404, 404, 404, TO_LOGIN, 404)
 API_SESSION = _row(200, 200, 404, 404, 404, 401, 404)
-STAFF_ONLY = _row(TO_LOGIN, TO_LOGIN, TO_LOGIN, TO_LOGIN, TO_LOGIN, TO_LOGIN, 200)
+ALL_404 = _row(404, 404, 404, 404, 404, 404, 404)
+# Signed-in people who are not staff get our 403 page; visitors are asked to log in.
+STAFF_ONLY = _row(403, 403, 403, 403, 403, TO_LOGIN, 200)
 # Pages for one role send people without it on (to their dashboard or profile).
 CANDIDATE_PAGE = _row(200, 302, 200, 302, 302, TO_LOGIN, 302)
 INTERVIEWER_PAGE = _row(302, 200, 302, 200, 200, TO_LOGIN, 302)
@@ -247,6 +250,9 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     # The signed token in the link is the authority, whoever is signed in; this one is bad.
     "unsubscribe": {"get": _row(400, 400, 400, 400, 400, 400, 400)},
     "healthz": {"get": EVERYONE},
+    # Whatever else is under /api/: the same JSON 404 for everyone, whatever the method.
+    "api_root_not_found": {"get": ALL_404, "post": ALL_404},
+    "api_not_found": {"get": ALL_404, "post": ALL_404},
     "api_token": {
         # Asking for a token needs no sign-in (POST); revoking one (DELETE) does.
         "get": API_NO_GET,

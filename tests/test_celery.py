@@ -21,7 +21,7 @@ from notifications.models import Kind, Notification, State
 from notifications.tasks import dispatch_key
 from studyplans.models import AppliedFeedback, StudyPlan
 from studyplans.tasks import remake_plan_after_session
-from tests.celery_support import WAIT_SECONDS, wait_for
+from tests.celery_support import WAIT_SECONDS, tasks_cleaned_up, wait_for
 from tests.factories import (
     CandidateProfileFactory,
     InterviewerProfileFactory,
@@ -102,6 +102,39 @@ def test_it_remakes_the_plan_once_for_a_feedback_even_when_the_task_comes_again(
         items
     )
     assert AppliedFeedback.objects.filter(plan=plan).count() == 1
+
+
+def _broker_keys() -> set[str]:
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        return {key.decode() for key in client.keys("*")}
+
+
+def _queued(name: str) -> int:
+    with celery_app.connection_for_write() as connection:
+        return int(connection.default_channel.client.llen(name))
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_nothing_in_the_broker_after_a_test_sent_tasks() -> None:
+    # Nothing consumes here, as in a transactional test without a worker: what a commit
+    # sends stays in the broker unless the test cleans it up.
+    default_queue = celery_app.conf.task_default_queue
+    keys_before = _broker_keys()
+    queued_before = _queued(default_queue)
+
+    with tasks_cleaned_up() as queue:
+        approve_interviewer(
+            profile_id=InterviewerProfileFactory().pk, decided_by=StaffFactory(), now=None
+        )
+        dispatch_key.delay("vetting:0:never", Kind.VETTING_DECISION)
+        # The tasks really went to the broker, into the test's own queue.
+        assert _queued(queue) == 2
+
+    assert _queued(queue) == 0
+    assert _queued(default_queue) == queued_before
+    assert _broker_keys() <= keys_before
 
 
 def test_it_configures_celery_for_tasks_that_survive_a_dying_worker() -> None:

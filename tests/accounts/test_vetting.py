@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
-from accounts.models import InterviewerProfile, User, VettingStatus
-from accounts.vetting import approve_interviewer, reject_interviewer
+from accounts.models import InterviewerProfile, User, VettingDecision, VettingStatus
+from accounts.vetting import approve_interviewer, links_in, reject_interviewer
 from notifications.dispatch import dispatch_due
 from notifications.models import Kind, Notification, State
 from tests.factories import InterviewerProfileFactory, StaffFactory, UserFactory
@@ -188,6 +188,51 @@ def test_it_changes_nothing_when_the_same_decision_is_made_again(
     assert (profile.decided_at, profile.decided_by) == (NOW, staff)
 
 
+def test_it_keeps_every_decision_in_the_history(applicant: InterviewerProfile, staff: User) -> None:
+    other = StaffFactory.create(display_name="Otto Other")
+    reject_interviewer(profile_id=applicant.pk, decided_by=staff, reason="Too vague.", now=NOW)
+    approve_interviewer(profile_id=applicant.pk, decided_by=other, now=NOW + timedelta(days=2))
+    # The same decision again is no new decision.
+    approve_interviewer(profile_id=applicant.pk, decided_by=staff, now=NOW + timedelta(days=3))
+
+    history = [
+        (decision.status, decision.decided_by, decision.reason, decision.decided_at)
+        for decision in VettingDecision.objects.filter(profile=applicant)
+    ]
+
+    assert history == [
+        (VettingStatus.APPROVED, other, "", NOW + timedelta(days=2)),
+        (VettingStatus.REJECTED, staff, "Too vague.", NOW),
+    ]
+
+
+def test_it_records_nothing_for_a_refused_decision(applicant: InterviewerProfile) -> None:
+    with pytest.raises(ValidationError):
+        approve_interviewer(profile_id=applicant.pk, decided_by=UserFactory.create(), now=NOW)
+
+    assert not VettingDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("bio", "links"),
+    [
+        ("No links here.", []),
+        (
+            "Talks: https://example.test/talk. Code (https://github.com/grace) and "
+            "https://example.test/talk again; also http://blog.example.test/p?q=1, done",
+            [
+                "https://example.test/talk",
+                "https://github.com/grace",
+                "http://blog.example.test/p?q=1",
+            ],
+        ),
+    ],
+    ids=["none", "in-prose"],
+)
+def test_it_finds_the_links_an_applicant_gave(bio: str, links: list[str]) -> None:
+    assert links_in(bio) == links
+
+
 # --- The decision email ------------------------------------------------------------------
 
 
@@ -302,26 +347,42 @@ def test_it_sends_nothing_for_a_deleted_profile(
 # --- The queue page ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("url_name", "is_decision"),
-    [("vetting_queue", False), ("vetting_approve", True), ("vetting_reject", True)],
-)
-@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "candidate"])
-def test_it_sends_non_staff_to_the_admin_login(
-    client: Client,
-    applicant: InterviewerProfile,
-    url_name: str,
-    is_decision: bool,
-    signed_in: bool,
-) -> None:
-    if signed_in:
-        client.force_login(UserFactory.create())
-    url = reverse(url_name, args=[applicant.pk] if is_decision else [])
+def _vetting_url(url_name: str, applicant: InterviewerProfile) -> str:
+    return reverse(url_name, args=[] if url_name == "vetting_queue" else [applicant.pk])
 
-    response = client.post(url, {"reason": "No."}) if is_decision else client.get(url)
+
+def _ask(client: Client, url_name: str, url: str) -> Any:
+    if url_name == "vetting_queue":
+        return client.get(url)
+    return client.post(url, {"reason": "No."})
+
+
+@pytest.mark.parametrize("url_name", ["vetting_queue", "vetting_approve", "vetting_reject"])
+def test_it_sends_an_anonymous_visitor_to_our_login(
+    client: Client, applicant: InterviewerProfile, url_name: str
+) -> None:
+    url = _vetting_url(url_name, applicant)
+
+    response = _ask(client, url_name, url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    assert _reload(applicant).status == VettingStatus.PENDING
+
+
+@pytest.mark.parametrize("url_name", ["vetting_queue", "vetting_approve", "vetting_reject"])
+def test_it_shows_a_signed_in_non_staff_user_our_403_page(
+    client: Client, applicant: InterviewerProfile, url_name: str
+) -> None:
+    client.force_login(UserFactory.create())
+
+    response = _ask(client, url_name, _vetting_url(url_name, applicant))
+
+    assert response.status_code == 403
+    assert "403.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    assert "This page is not yours to open" in page
+    assert "Only staff open the vetting queue" in page
     assert _reload(applicant).status == VettingStatus.PENDING
 
 
@@ -364,6 +425,45 @@ def test_it_shows_each_applicant_with_approve_and_reject_forms(
     assert f'<label for="reason-{applicant.pk}">' in html
 
 
+def test_it_shows_what_a_decision_needs(staff_client: Client, staff: User) -> None:
+    applicant = InterviewerProfileFactory.create(
+        user__display_name="Ada Applicant",
+        user__years_experience=14,
+        level="principal",
+        bio="Led search at a retailer. Talk: https://talks.example.test/search-at-scale.",
+        meeting_url="https://meet.example.test/ada",
+    )
+    reject_interviewer(
+        profile_id=applicant.pk, decided_by=staff, reason="Say what you built.", now=NOW
+    )
+    # Back in the queue after an edit, as the profile form does it.
+    InterviewerProfile.objects.filter(pk=applicant.pk).update(
+        status=VettingStatus.PENDING, decision_reason="", decided_at=None, decided_by=None
+    )
+
+    html = staff_client.get(QUEUE_URL).content.decode()
+
+    assert "<dt>Level</dt><dd>Principal</dd>" in html
+    assert "<dt>Experience</dt><dd>14 years</dd>" in html
+    assert "Scalability" in html
+    assert 'href="https://talks.example.test/search-at-scale"' in html
+    assert 'href="https://meet.example.test/ada"' in html
+    assert "Earlier decisions" in html
+    history = html[html.index('class="vetting-history"') :]
+    assert "<strong>Rejected</strong> by Rita Reviewer" in history
+    # In the staff member's own zone (London), named.
+    assert "2 June 2025, 10:30 BST" in history
+    assert "“Say what you built.”" in history
+
+
+def test_it_says_when_an_applicant_has_no_earlier_decisions(
+    staff_client: Client, applicant: InterviewerProfile
+) -> None:
+    html = staff_client.get(QUEUE_URL).content.decode()
+
+    assert "None: this is their first application." in html
+
+
 def test_it_says_when_nobody_is_waiting(staff_client: Client) -> None:
     InterviewerProfileFactory.create(status=VettingStatus.APPROVED)
 
@@ -375,15 +475,24 @@ def test_it_says_when_nobody_is_waiting(staff_client: Client) -> None:
 def test_it_shows_the_queue_in_a_fixed_number_of_queries(
     staff_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    for _ in range(5):
-        InterviewerProfileFactory.create()
+    for index in range(5):
+        profile = InterviewerProfileFactory.create()
+        # Each with a history by a different staff member, so nothing is loaded per row.
+        VettingDecision.objects.create(
+            profile=profile,
+            decided_by=StaffFactory.create(),
+            status=VettingStatus.REJECTED,
+            reason=f"Reason {index}",
+            decided_at=NOW,
+        )
 
-    # Measured 4: the session, the staff user, the profiles with their users, and their
-    # areas; two of slack.
-    with django_assert_max_num_queries(4 + 2):
+    # Measured 7: the session, the staff user, the profiles with their users, their areas,
+    # their earlier decisions with who made them, and the nav's two role checks.
+    with django_assert_max_num_queries(7):
         response = staff_client.get(QUEUE_URL)
 
     assert len(response.context["profiles"]) == 5
+    assert response.content.decode().count('class="vetting-history"') == 5
 
 
 @pytest.mark.parametrize(
@@ -524,7 +633,19 @@ def _admin_change_data(profile: InterviewerProfile, **overrides: Any) -> dict[st
         "meeting_url": profile.meeting_url,
         "status": profile.status,
         "decision_reason": profile.decision_reason,
+        # The decision history inline's management form, as the admin page posts it.
+        **_history_management_form(profile),
         **overrides,
+    }
+
+
+def _history_management_form(profile: InterviewerProfile) -> dict[str, str]:
+    count = str(profile.decisions.count())
+    return {
+        "decisions-TOTAL_FORMS": count,
+        "decisions-INITIAL_FORMS": count,
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "1000",
     }
 
 
@@ -555,6 +676,22 @@ def test_it_rejects_through_the_service_when_staff_change_the_status_in_the_admi
     assert profile.decided_at is not None
     assert len(mailoutbox) == 1
     assert "Tell us what you ran." in str(mailoutbox[0].body)
+    decision = VettingDecision.objects.get(profile=applicant)
+    assert (decision.status, decision.reason) == (VettingStatus.REJECTED, "Tell us what you ran.")
+    assert decision.decided_by == profile.decided_by
+
+
+def test_it_shows_the_decision_history_on_the_admin_page(
+    superuser_client: Client, applicant: InterviewerProfile, staff: User
+) -> None:
+    reject_interviewer(profile_id=applicant.pk, decided_by=staff, reason="Say more.", now=NOW)
+    url = reverse("admin:accounts_interviewerprofile_change", args=[applicant.pk])
+
+    html = superuser_client.get(url).content.decode()
+
+    assert "Decision history" in html
+    assert "Say more." in html
+    assert "Rita Reviewer" in html
 
 
 def test_it_refuses_an_admin_rejection_without_a_reason(

@@ -130,15 +130,52 @@ def test_it_answers_a_server_error_in_the_shape_of_its_part_of_the_site(
         assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nothing-here/", "/api/v2/me/", "/api/"])
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize("url", ["/api/v1/nothing-here/", "/api/v2/me/", "/api/", "/api/v1/x"])
 def test_it_answers_an_unknown_api_url_with_a_json_404(
-    api_client: APIClient, settings: Settings, url: str
+    api_client: APIClient, settings: Settings, url: str, debug: bool, method: str
 ) -> None:
-    settings.DEBUG = False
+    # Under DEBUG Django answers an unmatched URL with its HTML debug page, not handler404.
+    settings.DEBUG = debug
 
-    response = api_client.get(url)
+    response = getattr(api_client, method)(url)
+
+    assert response["Content-Type"] == "application/json"
+    assert api_error(response, 404) == {"code": "not_found", "message": "Not found.", "fields": {}}
+
+
+def test_it_answers_a_post_without_a_csrf_token_to_an_unknown_api_url_with_the_404() -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/api/v1/nothing-here/", {})
 
     assert api_error(response, 404)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_it_still_adds_the_missing_slash_to_an_api_get(
+    api_client: APIClient, settings: Settings, debug: bool
+) -> None:
+    settings.DEBUG = debug
+
+    response = api_client.get("/api/v1/skill-areas?page=2")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/skill-areas/?page=2"
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_it_names_the_address_with_the_slash_when_a_post_misses_it(
+    api_client: APIClient, settings: Settings, debug: bool
+) -> None:
+    # A redirect would drop the body; under DEBUG Django would even answer a 500.
+    settings.DEBUG = debug
+
+    response = api_client.post("/api/v1/auth/token", {"email": "a@b.test"}, format="json")
+
+    error = api_error(response, 404)
+    assert error["message"] == "Not found. The address ends in a slash: /api/v1/auth/token/"
 
 
 def test_it_answers_an_unknown_page_url_with_an_html_404(
