@@ -88,7 +88,10 @@ def _check_stack(mail_dir: Path) -> None:
     match = re.search(r"/staff/vetting/(\d+)/approve/", queue)
     if match is None:
         raise SystemExit("smoke: the vetting queue does not list the pending demo interviewer")
-    _post(staff, match.group(0), {}, referer="/staff/vetting/")
+    # The queue's button asks first; the confirm page's button decides.
+    asked = _post(staff, match.group(0), {}, referer="/staff/vetting/")
+    _expect('name="confirmed"' in asked, "approving asks staff to confirm first")
+    _post(staff, match.group(0), {"confirmed": "yes"}, referer=match.group(0))
     _wait_for_mail(mail_dir, "approved")
 
 
