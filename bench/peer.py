@@ -39,6 +39,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPConnection
@@ -58,6 +59,7 @@ PEER_VENV = ROOT / "var" / "peer-venv"
 PEER_PYTHON = PEER_VENV / "bin" / "python"
 PEER_PACKAGE = "django-appointment==3.12.0"
 PEER_DATABASE = "mockloop_peer_bench"
+LOG = ROOT / "var" / "peer-bench.log"  # both servers' output
 # bench/booking.py's own database name, changed for this script: a colleague running
 # bench/booking.py at the same time would otherwise drop this run's database.
 booking.DATABASE = "mockloop_peer_ours"
@@ -68,6 +70,28 @@ CLIENTS = 16
 PHONE = ("US", "2015550123")
 # Sent as both the CSRF cookie and the form field, as a browser that loaded the form would.
 CSRF = "benchbenchbenchbenchbenchbench00"
+
+
+@contextmanager
+def _output_to(log: Path) -> Iterator[None]:
+    """Send what child processes started inside print to `log`, not between our lines.
+
+    The servers log every request (ours a JSON line, theirs several INFO lines per booking);
+    children inherit the standard streams when they start, so swapping them is enough.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log.open("a") as file:
+        os.dup2(file.fileno(), 1)
+        os.dup2(file.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
 
 
 # --- Plan ------------------------------------------------------------------------------------
@@ -199,9 +223,11 @@ class Side:
     concurrent: Phase
     storm: Phase
     storm_held: int  # bookings the database holds for the storm's slot afterwards
+    web_cpu: float  # gunicorn's CPU milliseconds per booking in the 16-client phase
 
 
 def _measure(
+    server: subprocess.Popen[bytes],
     port: int,
     plan: list[Slot],
     storm: list[Task],
@@ -209,7 +235,7 @@ def _measure(
     book: Callable[[Slot], Task],
     sequential: int,
     seconds: float,
-) -> tuple[Phase, Phase, Phase, Phase, Phase]:
+) -> tuple[Phase, Phase, Phase, Phase, Phase, float]:
     """The same phases in the same order on either side (its server already running)."""
     _drive(port, CLIENTS, 2, itertools.repeat(slot_list))  # warm-up: imports, pool, caches
     slots_empty = _drive(port, CLIENTS, seconds, itertools.repeat(slot_list))
@@ -217,9 +243,14 @@ def _measure(
     sequential_phase = _drive(port, 1, 3600, first)
     slots_full = _drive(port, CLIENTS, seconds, itertools.repeat(slot_list))
     rest = iter(book(slot) for slot in plan[sequential:])
+    # CPU is the steadier figure on a shared machine. Only gunicorn's: bench/booking.py's
+    # counter finds PostgreSQL backends by our database's name alone.
+    cpu_before = booking._cpu(server.pid)["gunicorn"]
     concurrent = _drive(port, CLIENTS, seconds, rest)
+    web_cpu = (booking._cpu(server.pid)["gunicorn"] - cpu_before) * 1000
     storm_phase = _drive(port, STORM, 60, iter(storm))
-    return sequential_phase, slots_empty, slots_full, concurrent, storm_phase
+    booked = max(concurrent.outcomes["booked"], 1)
+    return sequential_phase, slots_empty, slots_full, concurrent, storm_phase, web_cpu / booked
 
 
 # --- Ours ------------------------------------------------------------------------------------
@@ -254,7 +285,7 @@ def _ours(
 
     def slot_list(connection: HTTPConnection) -> tuple[str, int]:
         status, _, queries = _send(connection, "GET", slots_path, None, slots_headers)
-        return ("booked" if status == 200 else f"HTTP {status}"), queries
+        return ("ok" if status == 200 else f"HTTP {status}"), queries
 
     storm_body = json.dumps(
         {"interviewer": interviewers[storm_slot.interviewer], "start": storm_slot.start.isoformat()}
@@ -263,9 +294,12 @@ def _ours(
         book(Slot(storm_slot.interviewer, candidate, storm_slot.start, storm_body))
         for candidate in reserved
     ]
-    server = booking._start_gunicorn(env, args.port)
+    with _output_to(LOG):
+        server = booking._start_gunicorn(env, args.port)
     try:
-        phases = _measure(args.port, plan, storm, slot_list, book, args.sequential, args.seconds)
+        phases = _measure(
+            server, args.port, plan, storm, slot_list, book, args.sequential, args.seconds
+        )
     finally:
         booking._stop(server)
     with psycopg.connect(f"{booking.SERVER}/{booking.DATABASE}") as connection:
@@ -273,7 +307,8 @@ def _ours(
             "SELECT count(*) FROM interviews_session WHERE interviewer_id = %s AND start = %s",
             [interviewers[storm_slot.interviewer], storm_slot.start],
         ).fetchone()
-    return Side(*phases, storm_held=int(row[0]) if row else 0)
+    *measured, web_cpu = phases
+    return Side(*measured, storm_held=int(row[0]) if row else 0, web_cpu=web_cpu)
 
 
 # --- Theirs ----------------------------------------------------------------------------------
@@ -389,7 +424,8 @@ def _theirs(
     candidates: int,
 ) -> Side:
     env = _peer_env()
-    seeded = _peer_seed(env, args.interviewers, candidates)
+    with _output_to(LOG):
+        seeded = _peer_seed(env, args.interviewers, candidates)
     staff = [int(pk) for pk in seeded["staff"]]
     sessions = [str(key) for key in seeded["sessions"]]
     service = str(seeded["service"])
@@ -441,13 +477,14 @@ def _theirs(
 
     def slot_list(connection: HTTPConnection) -> tuple[str, int]:
         status, _, queries = _send(connection, "GET", slots_path, None, slots_headers)
-        return ("booked" if status == 200 else f"HTTP {status}"), queries
+        return ("ok" if status == 200 else f"HTTP {status}"), queries
 
     storm = [book(Slot(storm_slot.interviewer, n, storm_slot.start, b"")) for n in reserved]
-    server = _start_peer(env, args.port + 1)
+    with _output_to(LOG):
+        server = _start_peer(env, args.port + 1)
     try:
         phases = _measure(
-            args.port + 1, plan, storm, slot_list, book, args.sequential, args.seconds
+            server, args.port + 1, plan, storm, slot_list, book, args.sequential, args.seconds
         )
     finally:
         booking._stop(server)
@@ -458,7 +495,8 @@ def _theirs(
             "WHERE r.staff_member_id = %s AND r.date = %s AND r.start_time = %s",
             [staff[storm_slot.interviewer], storm_slot.start.date(), storm_slot.start.time()],
         ).fetchone()
-    return Side(*phases, storm_held=int(row[0]) if row else 0)
+    *measured, web_cpu = phases
+    return Side(*measured, storm_held=int(row[0]) if row else 0, web_cpu=web_cpu)
 
 
 # --- Report ----------------------------------------------------------------------------------
@@ -505,6 +543,7 @@ def _print_table(ours: Side, theirs: Side, booked_day: int, sequential: int) -> 
             "(target: 0 5xx)",
         )
     )
+    row(f"{CLIENTS} clients: gunicorn CPU/booking", ours.web_cpu, theirs.web_cpu, " ms")
     rows.append(
         (
             f"{STORM} clients on one slot: held",
@@ -553,8 +592,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sequential", type=int, default=50, help="bookings one at a time")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each timed phase")
-    parser.add_argument("--interviewers", type=int, default=10)
-    parser.add_argument("--candidates", type=int, default=300)
+    # Enough planned bookings that 16 clients do not run out within --seconds.
+    parser.add_argument("--interviewers", type=int, default=20)
+    parser.add_argument("--candidates", type=int, default=600)
     parser.add_argument("--port", type=int, default=8766, help="ours; theirs on the next one")
     args = parser.parse_args()
     if args.candidates < args.interviewers + STORM:
@@ -564,7 +604,7 @@ def main() -> None:
 
     print(f"Installing {PEER_PACKAGE} into {PEER_VENV.relative_to(ROOT)} ...")
     peer_version = _peer_venv()
-    print(f"Creating and seeding {booking.DATABASE} and {PEER_DATABASE} ...")
+    print(f"Creating and seeding {booking.DATABASE} and {PEER_DATABASE} (server logs: {LOG}) ...")
     env = {**booking._env(args.port), "DJANGO_SETTINGS_MODULE": "bench.peer_site.settings_ours"}
     booking._create_database(env)
     slots, interviewers, tokens = _plan(booking._seed(env, args.interviewers, args.candidates))
@@ -594,6 +634,9 @@ def main() -> None:
         f"PostgreSQL on 127.0.0.1; django-appointment {peer_version}"
     )
     _print_table(ours, theirs, booked_day, args.sequential)
+    for label, side in (("ours", ours), ("theirs", theirs)):
+        if side.concurrent.seconds < args.seconds * 0.95:
+            print(f"note: {label} booked every planned slot before {args.seconds} s were up")
 
 
 if __name__ == "__main__":
