@@ -20,8 +20,8 @@ Measured on each: N distinct slots booked one after another (p50, p99); then the
 list of one interviewer for the day those N bookings fill (queries per request, from a
 header bench/peer_site/querycount.py adds on both sides, and requests per second with 16
 clients), also on the empty day; then 16 clients booking distinct slots for `--seconds`
-(throughput, p50, p99, failures); then 50 clients on one slot at once (bookings the
-database holds for it afterwards).
+(throughput, p50, p99, failures, queries and gunicorn's CPU per booking); then 50
+clients on one slot at once (bookings the database holds for it afterwards).
 
 The load generator shares the machine with the servers, so absolute figures are a floor;
 the ratios, from one run, are the figures to compare.
@@ -157,15 +157,16 @@ class Phase:
 
 def _send(
     connection: HTTPConnection, method: str, path: str, body: bytes | None, headers: dict[str, str]
-) -> tuple[int, str, int]:
-    """(status, Location, queries the server ran) of one request."""
+) -> tuple[int, str, int, bytes]:
+    """(status, Location, queries the server ran, body) of one request."""
     connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
-    response.read()
+    content = response.read()
     return (
         response.status,
         response.getheader("Location", ""),
         int(response.getheader(QUERIES, "0")),
+        content,
     )
 
 
@@ -273,7 +274,9 @@ def _ours(
         }
 
         def task(connection: HTTPConnection) -> tuple[str, int]:
-            status, _, queries = _send(connection, "POST", "/api/v1/sessions/", slot.body, headers)
+            status, _, queries, _ = _send(
+                connection, "POST", "/api/v1/sessions/", slot.body, headers
+            )
             return ("booked" if status == 201 else f"HTTP {status}"), queries
 
         return task
@@ -284,7 +287,7 @@ def _ours(
     slots_headers = {"Authorization": f"Token {tokens[0]}"}
 
     def slot_list(connection: HTTPConnection) -> tuple[str, int]:
-        status, _, queries = _send(connection, "GET", slots_path, None, slots_headers)
+        status, _, queries, _ = _send(connection, "GET", slots_path, None, slots_headers)
         return ("ok" if status == 200 else f"HTTP {status}"), queries
 
     storm_body = json.dumps(
@@ -457,12 +460,12 @@ def _theirs(
         ).encode()
 
         def task(connection: HTTPConnection) -> tuple[str, int]:
-            status, location, first = _send(
+            status, location, first, _ = _send(
                 connection, "POST", "/appointment/request-submit/", chosen, headers
             )
             if status != 302 or "/client-info/" not in location:
                 return f"HTTP {status} (slot)", first
-            status, location, second = _send(connection, "POST", location, details, headers)
+            status, location, second, _ = _send(connection, "POST", location, details, headers)
             if status != 302 or "/thank-you/" not in location:
                 return f"HTTP {status} (details)", first + second
             return "booked", first + second
@@ -476,8 +479,10 @@ def _theirs(
     slots_headers = {"X-Requested-With": "XMLHttpRequest", "Cookie": f"sessionid={sessions[0]}"}
 
     def slot_list(connection: HTTPConnection) -> tuple[str, int]:
-        status, _, queries = _send(connection, "GET", slots_path, None, slots_headers)
-        return ("ok" if status == 200 else f"HTTP {status}"), queries
+        status, _, queries, content = _send(connection, "GET", slots_path, None, slots_headers)
+        # It answers 200 to "not a working day" and "no availability" too.
+        listed = status == 200 and json.loads(content).get("available_slots")
+        return ("ok" if listed else f"HTTP {status}, no slots"), queries
 
     storm = [book(Slot(storm_slot.interviewer, n, storm_slot.start, b"")) for n in reserved]
     with _output_to(LOG):
@@ -543,6 +548,7 @@ def _print_table(ours: Side, theirs: Side, booked_day: int, sequential: int) -> 
             "(target: 0 5xx)",
         )
     )
+    rows.append(("queries per booking", _queries(ours.sequential), _queries(theirs.sequential), ""))
     row(f"{CLIENTS} clients: gunicorn CPU/booking", ours.web_cpu, theirs.web_cpu, " ms")
     rows.append(
         (
