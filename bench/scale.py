@@ -8,7 +8,8 @@ It builds a throwaway test database (never the one you work in), fills it with
 `manage.py seed_scale` at the size asked for (candidates and past sessions default to 2 and
 10 per interviewer), then signs in as a seeded candidate and a seeded interviewer and
 times each page with Django's test client in this process (no network, DEBUG off):
-p50/p95 milliseconds over --runs requests, and the queries of one request. It prints one
+p50/p95 milliseconds over --runs requests, and the queries of one request with the time
+the database took for them (sql ms: the rest of a request's time is Python). It prints one
 table. On PostgreSQL, for each page whose p95 is over 50 ms, it also prints the
 EXPLAIN ANALYZE of that page's slowest query.
 
@@ -179,7 +180,7 @@ def main() -> None:
             f"{arguments.candidates:,} candidates, {arguments.sessions:,} past sessions "
             f"({arguments.feedback_share:.0%} with feedback); {arguments.runs} runs per page"
         )
-        print(f"{'page':<24} {'queries':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        print(f"{'page':<24} {'queries':>8} {'sql ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
         clients: dict[int, Client] = {}
         for name, user, request in _pages(candidate, interviewer):
             if user.pk not in clients:
@@ -187,7 +188,8 @@ def main() -> None:
                 clients[user.pk].force_login(user)
             queries, p50, p95 = _measure(clients[user.pk], request, arguments.runs)
             flag = "  over 50 ms" if p95 > SLOW_MS else ""
-            print(f"{name:<24} {len(queries):>8} {p50:>8.1f} {p95:>8.1f}{flag}")
+            sql = sum(float(query["time"]) for query in queries) * 1000
+            print(f"{name:<24} {len(queries):>8} {sql:>8.1f} {p50:>8.1f} {p95:>8.1f}{flag}")
             if p95 > SLOW_MS and connection.vendor == "postgresql":
                 explains.append((name, _explain(queries)))
         for name, text in explains:
