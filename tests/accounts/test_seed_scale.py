@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Sum
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import CandidateProfile, InterviewerProfile, User
 from interviews.models import (
@@ -111,3 +113,12 @@ def test_the_seeded_people_can_use_the_pages() -> None:
     awaiting = Session.objects.filter(interviewer=interviewer, feedback__isnull=True).first()
     assert awaiting is not None
     assert client.get(f"/sessions/{awaiting.pk}/feedback/").status_code == 200
+
+
+def test_the_past_sessions_spread_over_the_last_year() -> None:
+    _seed()
+
+    now = timezone.now()
+    starts = Session.objects.filter(status=SessionStatus.COMPLETED).values_list("start", flat=True)
+    assert max(starts) < now - timedelta(days=1)
+    assert now - timedelta(days=366) < min(starts) < now - timedelta(days=300)

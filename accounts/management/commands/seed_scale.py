@@ -6,7 +6,8 @@ Every database rule holds, so the pages behave as they would on real data:
 
 - Session k goes to interviewer k mod I and candidate k mod C, in time slot k // min(I, C).
   Two sessions of one person are at least min(I, C) apart in k, so they fall in different
-  slots; slots are days apart and a session never leaves its slot's day, so none overlap.
+  slots; slots are whole days apart (spread over the last year) and a session never leaves
+  its slot's day, so none overlap.
 - Submitted feedback is locked by triggers (migration interviews 0003), scores and phase
   notes included: feedback is inserted as a draft, its scores and notes under it, and then
   submitted with one UPDATE per batch, before anything reads it.
@@ -60,7 +61,7 @@ from interviews.whiteboard import new_whiteboard_url
 SCALE_DOMAIN = "scale.test"
 BATCH = 5000  # rows per INSERT statement
 CHUNK = 50_000  # rows built in memory and committed at a time
-SLOT_SPACING = timedelta(days=3)  # between one person's past sessions
+HISTORY_DAYS = 365  # the past sessions spread over the last year, as on a live service
 UPCOMING = 50  # scheduled sessions, one per interviewer and candidate among the first ones
 LENGTH = timedelta(minutes=DEFAULT_SESSION_MINUTES)
 GOLDEN = (5**0.5 - 1) / 2
@@ -114,6 +115,7 @@ class Command(BaseCommand):
         plan = _Plan(
             interviewers=_ids("scale-interviewer"),
             candidates=_ids("scale-candidate"),
+            sessions=sessions,
             feedback_share=feedback_share,
             now=now,
         )
@@ -260,19 +262,23 @@ class _Plan:
         *,
         interviewers: list[int],
         candidates: list[int],
+        sessions: int,
         feedback_share: float,
         now: datetime,
     ) -> None:
         self.interviewers, self.candidates = interviewers, candidates
         self.slot_width = min(len(interviewers), len(candidates))
         self.feedback_share = feedback_share
+        # Whole days between slots, so that the past sessions cover the last year.
+        slots = max(1, -(-sessions // self.slot_width))
+        self.spacing = timedelta(days=max(1, HISTORY_DAYS // slots))
         # The newest slot's day starts two days back: every past session has ended.
         self.day = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)
 
     def session(self, k: int, *, questions: list[int]) -> Session:
         slot = k // self.slot_width
         # Between 08:00 and 19:00 UTC, varying so the day's hours are not all one.
-        start = self.day - slot * SLOT_SPACING + timedelta(hours=8 + (k * 7) % 12)
+        start = self.day - slot * self.spacing + timedelta(hours=8 + (k * 7) % 12)
         return Session(
             interviewer_id=self.interviewers[k % len(self.interviewers)],
             candidate_id=self.candidates[k % len(self.candidates)],
