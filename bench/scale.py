@@ -1,0 +1,203 @@
+"""Benchmark: the pages people use most, on a database the size of a real service (issue 12).
+
+    uv run python bench/scale.py --quick          # 2,000 interviewers, in about a minute
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop uv run python bench/scale.py
+    DATABASE_URL=... uv run python bench/scale.py --interviewers 100000
+
+It builds a throwaway test database (never the one you work in), fills it with
+`manage.py seed_scale` at the size asked for (candidates and past sessions default to 2 and
+10 per interviewer), then signs in as a seeded candidate and a seeded interviewer and
+times each page with Django's test client in this process (no network, DEBUG off):
+p50/p95 milliseconds over --runs requests, and the queries of one request with the time
+the database took for them (sql ms: the rest of a request's time is Python). It prints one
+table. On PostgreSQL, for each page whose p95 is over 50 ms, it also prints the
+EXPLAIN ANALYZE of that page's slowest query.
+
+Targets (issue 12): matching p95 at most 100 ms at 10,000 interviewers and 250 ms at
+100,000; every other page p95 under 50 ms; query counts that do not grow with the data
+(compare the tables of two sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Django must be set up before the app imports below, hence their `noqa: E402`.
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
+from django.utils import timezone  # noqa: E402
+
+from accounts.management.commands.seed_scale import (  # noqa: E402
+    candidate_email,
+    interviewer_email,
+)
+from accounts.models import User  # noqa: E402
+from interviews.models import Session  # noqa: E402
+
+SLOW_MS = 50.0
+QUICK = {"interviewers": 2_000, "candidates": 4_000, "sessions": 20_000}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interviewers", type=int, default=10_000)
+    parser.add_argument("--candidates", type=int, help="default: 2 per interviewer")
+    parser.add_argument("--sessions", type=int, help="past sessions; default: 10 per interviewer")
+    parser.add_argument("--feedback-share", type=float, default=0.3)
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--quick", action="store_true", help="2,000 interviewers, 20,000 sessions")
+    arguments = parser.parse_args()
+    if arguments.quick:
+        for name, value in QUICK.items():
+            setattr(arguments, name, value)
+    arguments.candidates = arguments.candidates or 2 * arguments.interviewers
+    arguments.sessions = arguments.sessions or 10 * arguments.interviewers
+    return arguments
+
+
+Request = Callable[[Client], HttpResponse]
+
+
+def _pages(candidate: User, interviewer: User) -> list[tuple[str, User, Request]]:
+    """(name, who asks, the request): every page issue 12 names, as its user sees it."""
+    now = timezone.now()
+    reviewed = (
+        Session.objects.filter(candidate=candidate, feedback__status="submitted")
+        .order_by("-start")
+        .first()
+    )
+    awaiting = (
+        Session.objects.filter(interviewer=interviewer, end__lt=now, feedback__isnull=True)
+        .order_by("-start")
+        .first()
+    )
+    if reviewed is None or awaiting is None:
+        raise RuntimeError("The seeded people have no report or no session awaiting feedback.")
+    autosave = json.dumps({"strengths": "Scoped the problem quickly.", "level": "senior"})
+    return [
+        ("find page", candidate, lambda client: client.get("/find/")),
+        ("matches API", candidate, lambda client: client.get("/api/v1/matches/")),
+        ("sessions (candidate)", candidate, lambda client: client.get("/sessions/")),
+        ("sessions (interviewer)", interviewer, lambda client: client.get("/sessions/")),
+        ("candidate dashboard", candidate, lambda client: client.get("/dashboard/candidate/")),
+        (
+            "interviewer dashboard",
+            interviewer,
+            lambda client: client.get("/dashboard/interviewer/"),
+        ),
+        (
+            "feedback page",
+            interviewer,
+            lambda client: client.get(f"/sessions/{awaiting.pk}/feedback/"),
+        ),
+        (
+            "feedback autosave",
+            interviewer,
+            lambda client: client.put(
+                f"/api/v1/sessions/{awaiting.pk}/feedback/",
+                autosave,
+                content_type="application/json",
+            ),
+        ),
+        ("report", candidate, lambda client: client.get(f"/sessions/{reviewed.pk}/report/")),
+    ]
+
+
+def _measure(
+    client: Client, request: Request, runs: int
+) -> tuple[list[dict[str, str]], float, float]:
+    # Each request empties the query log as it starts (Django's request_started signal),
+    # which would leave the capture's slice empty unless the log starts out empty too.
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        response = request(client)
+    queries = list(captured.captured_queries)
+    if response.status_code != 200:
+        raise RuntimeError(f"answered {response.status_code}: {response.content[:300]!r}")
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        request(client)
+        timings.append((time.perf_counter() - started) * 1000)
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    return queries, statistics.median(timings), p95
+
+
+def _explain(queries: list[dict[str, str]]) -> str:
+    slowest = max(queries, key=lambda query: float(query["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ANALYZE {slowest['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return f"slowest query ({float(slowest['time']) * 1000:.1f} ms):\n{slowest['sql']}\n{plan}"
+
+
+def main() -> None:
+    arguments = _arguments()
+    setup_test_environment()
+    settings.DEBUG = False
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        started = time.perf_counter()
+        call_command(
+            "seed_scale",
+            interviewers=arguments.interviewers,
+            candidates=arguments.candidates,
+            sessions=arguments.sessions,
+            feedback_share=arguments.feedback_share,
+        )
+        print(f"seeded in {time.perf_counter() - started:.0f}s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give
+        candidate = User.objects.get(email=candidate_email(1))
+        interviewer = User.objects.get(email=interviewer_email(1))
+        explains: list[tuple[str, str]] = []
+        database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        print(
+            f"\ndatabase: {database}; {arguments.interviewers:,} interviewers, "
+            f"{arguments.candidates:,} candidates, {arguments.sessions:,} past sessions "
+            f"({arguments.feedback_share:.0%} with feedback); {arguments.runs} runs per page"
+        )
+        print(f"{'page':<24} {'queries':>8} {'sql ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        clients: dict[int, Client] = {}
+        for name, user, request in _pages(candidate, interviewer):
+            if user.pk not in clients:
+                clients[user.pk] = Client()
+                clients[user.pk].force_login(user)
+            queries, p50, p95 = _measure(clients[user.pk], request, arguments.runs)
+            flag = "  over 50 ms" if p95 > SLOW_MS else ""
+            sql = sum(float(query["time"]) for query in queries) * 1000
+            print(f"{name:<24} {len(queries):>8} {sql:>8.1f} {p50:>8.1f} {p95:>8.1f}{flag}")
+            if p95 > SLOW_MS and connection.vendor == "postgresql":
+                explains.append((name, _explain(queries)))
+        for name, text in explains:
+            print(f"\n--- {name}: {text}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()
