@@ -1,6 +1,6 @@
 """Benchmark: booking under concurrent clients, gunicorn on PostgreSQL, against its floor.
 
-    uv run python bench/booking.py [--seconds 10] [--clients 16]
+    .venv/bin/python bench/booking.py [--seconds 10] [--clients 16]
 
 What it does, on loopback only and for a bounded time:
 1. Creates a throwaway database `mockloop_bench` (dropped again at the end), migrates it,

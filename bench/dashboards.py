@@ -1,7 +1,7 @@
 """Benchmark: both dashboards, the plan page and the plan API as a person's history grows.
 
-    uv run python bench/dashboards.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop uv run python bench/dashboards.py
+    .venv/bin/python bench/dashboards.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop .venv/bin/python bench/dashboards.py
 
 It builds a throwaway test database (never the one you work in) with one candidate who has
 1, 10 and then 100 past sessions with submitted, revealed feedback and a full plan (a few

@@ -1,7 +1,7 @@
 """Benchmark: matching over 10,000 approved interviewers (target: p95 under 100 ms).
 
-    uv run python bench/matching.py                      # SQLite (in memory)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop uv run python bench/matching.py
+    .venv/bin/python bench/matching.py                      # SQLite (in memory)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop .venv/bin/python bench/matching.py
 
 It builds a throwaway test database (never the one you work in), seeds 10,000 approved
 interviewers with three weekly windows each and some bookings, times `find_matches` for

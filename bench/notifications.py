@@ -1,7 +1,7 @@
 """Benchmark: draining due notifications with one dispatcher, as the minute beat does.
 
-    uv run python bench/notifications.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop uv run python bench/notifications.py
+    .venv/bin/python bench/notifications.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop .venv/bin/python bench/notifications.py
 
 It builds a throwaway test database (never the one you work in) with booked sessions and
 COUNT due reminders on them, then runs `dispatch_due` with a mail backend that does what

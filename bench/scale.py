@@ -1,8 +1,8 @@
 """Benchmark: the pages people use most, on a database the size of a real service (issue 12).
 
-    uv run python bench/scale.py --quick          # 2,000 interviewers, in about a minute
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop uv run python bench/scale.py
-    DATABASE_URL=... uv run python bench/scale.py --interviewers 100000
+    .venv/bin/python bench/scale.py --quick       # 2,000 interviewers, in about a minute
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop .venv/bin/python bench/scale.py
+    DATABASE_URL=... .venv/bin/python bench/scale.py --interviewers 100000
 
 It builds a throwaway test database (never the one you work in), fills it with
 `manage.py seed_scale` at the size asked for (candidates and past sessions default to 2 and

@@ -1,7 +1,7 @@
 """Benchmark: queries and time of one interviewer's slots as their bookings grow.
 
-    uv run python bench/slots_queries.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop uv run python bench/slots_queries.py
+    .venv/bin/python bench/slots_queries.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop .venv/bin/python bench/slots_queries.py
 
 It builds a throwaway test database (never the one you work in), gives one interviewer
 windows all day every day and then 0, 10 and 200 booked sessions inside the
