@@ -254,9 +254,8 @@ class ProfileForm(ProfileFieldsForm):
         role_field.choices = [c for c in Role.CHOICES if c[0] in allowed]
         role_field.label = "Roles"
         if user.is_interviewer and user.interviewer_profile.is_approved:
-            # Said before saving, by the fields concerned (SPEC §1).
-            for name in ("level", "expertise"):
-                self.fields[name].help_text = REVIEW_AGAIN
+            # Said before saving, once, under the first of the two fields concerned (SPEC §1).
+            self.fields["level"].help_text = REVIEW_AGAIN
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
