@@ -212,17 +212,18 @@ def _counters() -> tuple[int, int]:
 
 
 def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    return start_server(
+        python=sys.executable, app="config.wsgi", env=env, port=port, probe="/api/v1/skill-areas/"
+    )
+
+
+def start_server(
+    *, python: str, app: str, env: dict[str, str], port: int, probe: str
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving `app` from the repository's root (so it reads our gunicorn.conf.py),
+    returned once `probe` answers. bench/peer.py starts django-appointment's the same way."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        [python, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -231,13 +232,13 @@ def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     while time.monotonic() < deadline:
         try:
             connection = HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/skill-areas/")
+            connection.request("GET", probe)
             connection.getresponse().read()
             return server
         except OSError:
             time.sleep(0.3)
     _stop(server)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not start {app}")
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

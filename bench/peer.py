@@ -391,32 +391,13 @@ def _peer_seed(env: dict[str, str], interviewers: int, candidates: int) -> dict[
 
 
 def _start_peer(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
-            str(PEER_PYTHON),
-            "-m",
-            "gunicorn",
-            "bench.peer_site.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,  # so gunicorn reads our gunicorn.conf.py, as ours does
+    return booking.start_server(
+        python=str(PEER_PYTHON),
+        app="bench.peer_site.wsgi",
         env=env,
-        start_new_session=True,
+        port=port,
+        probe="/appointment/request-submit/",
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/appointment/request-submit/")
-            connection.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    booking._stop(server)
-    raise SystemExit("django-appointment's gunicorn did not start")
 
 
 def _theirs(
