@@ -120,11 +120,8 @@ def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
 
 
 def _result(match: Match, *, hours: WakingHours) -> dict[str, Any]:
-    profile = match.interviewer.interviewer_profile
     return {
         "interviewer": match.interviewer,
-        "level": profile.get_level_display(),
-        "expertise": [area.name for area in profile.expertise.all()],
         "summary": interviewer_summary(match.interviewer),
         "score": match.score,
         "explanation": " · ".join(part.text for part in match.explanation),
