@@ -150,11 +150,22 @@ def test_it_logs_json_lines_under_the_request_id(dead_database_server: Server) -
 
     assert response.headers["X-Request-ID"] == "outage-7"
     assert "Reference: <code>outage-7</code>" in response.body
-    lines = dead_database_server.log.read_text().splitlines()
-    entries = [json.loads(line) for line in lines if line.startswith("{")]
-    ours = [entry for entry in entries if entry["request_id"] == "outage-7"]
+    # gunicorn writes its access line after the response has gone out: wait for it.
+    assert wait_for(lambda: _access_line_for(dead_database_server.log, "outage-7")), (
+        "no gunicorn access line names the request id the site answered with"
+    )
+    ours = [
+        entry for entry in _entries(dead_database_server.log) if entry["request_id"] == "outage-7"
+    ]
     assert {"logger": "django.request", "level": "ERROR"}.items() <= ours[-1].items()
     assert "PoolTimeout" in ours[-1]["exception"]
-    # gunicorn's own lines too: its access line names the request id the site answered with.
-    access = [entry for entry in entries if entry["logger"] == "gunicorn.access"]
-    assert any(entry["message"].endswith(" outage-7") for entry in access)
+
+
+def _entries(log: Path) -> list[dict[str, str]]:
+    lines = log.read_text().splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def _access_line_for(log: Path, request_id: str) -> bool:
+    access = [entry for entry in _entries(log) if entry["logger"] == "gunicorn.access"]
+    return any(entry["message"].endswith(f" {request_id}") for entry in access)
