@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import expertise
 from accounts.models import (
     CandidateLevel,
     CandidateProfile,
@@ -190,6 +191,7 @@ def _create_interviewers(
             for area in _rotating(areas, start=number * 2, count=3)
         ]
     )
+    expertise.refresh(profile.pk for profile in profiles)  # the bulk insert sent no signal
 
 
 def _create_candidates(

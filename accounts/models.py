@@ -182,6 +182,9 @@ class InterviewerProfile(models.Model):
     # aggregate over reviews would.
     review_count = models.PositiveIntegerField(default=0, editable=False)
     review_stars = models.PositiveIntegerField(default=0, editable=False)
+    # The expertise slugs as ",caching,concurrency,", kept in step with `expertise` by
+    # accounts.expertise: matching counts overlaps in the scan that ranks, with no join.
+    expertise_slugs = models.CharField(max_length=1000, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,7 +2,11 @@
 
     .venv/bin/python bench/scale.py --quick       # 2,000 interviewers, in about a minute
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mockloop .venv/bin/python bench/scale.py
-    DATABASE_URL=... .venv/bin/python bench/scale.py --interviewers 100000
+    DATABASE_URL=... .venv/bin/python bench/scale.py --interviewers 100000 --keep mockloop_scale
+
+--keep NAME seeds a PostgreSQL database of that name the first time and keeps it; later runs
+with the same NAME migrate it (so a new migration is measured on the big data too) and
+measure at once, instead of seeding for minutes again.
 
 It builds a throwaway test database (never the one you work in), fills it with
 `manage.py seed_scale` at the size asked for (candidates and past sessions default to 2 and
@@ -50,6 +54,7 @@ from django.test.utils import (  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.management.commands.seed_scale import (  # noqa: E402
+    SCALE_DOMAIN,
     candidate_email,
     interviewer_email,
 )
@@ -68,6 +73,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--feedback-share", type=float, default=0.3)
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
     parser.add_argument("--quick", action="store_true", help="2,000 interviewers, 20,000 sessions")
+    parser.add_argument(
+        "--keep", metavar="NAME", help="PostgreSQL only: seed this database once and reuse it"
+    )
     arguments = parser.parse_args()
     if arguments.quick:
         for name, value in QUICK.items():
@@ -157,17 +165,25 @@ def main() -> None:
     arguments = _arguments()
     setup_test_environment()
     settings.DEBUG = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if arguments.keep:
+        fresh = _use_kept_database(arguments.keep)
+        old_name = None
+    else:
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        fresh = True
     try:
-        started = time.perf_counter()
-        call_command(
-            "seed_scale",
-            interviewers=arguments.interviewers,
-            candidates=arguments.candidates,
-            sessions=arguments.sessions,
-            feedback_share=arguments.feedback_share,
-        )
-        print(f"seeded in {time.perf_counter() - started:.0f}s")
+        if fresh:
+            started = time.perf_counter()
+            call_command(
+                "seed_scale",
+                interviewers=arguments.interviewers,
+                candidates=arguments.candidates,
+                sessions=arguments.sessions,
+                feedback_share=arguments.feedback_share,
+            )
+            print(f"seeded in {time.perf_counter() - started:.0f}s")
+        else:
+            _describe_kept(arguments)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give
@@ -195,8 +211,40 @@ def main() -> None:
         for name, text in explains:
             print(f"\n--- {name}: {text}")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+
+
+def _use_kept_database(name: str) -> bool:
+    """Point Django at database `name`, creating and migrating it; True if it is new."""
+    if connection.vendor != "postgresql":
+        raise SystemExit("--keep needs DATABASE_URL to point at PostgreSQL")
+    with connection._nodb_cursor() as cursor:  # the server's maintenance database
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        fresh = cursor.fetchone() is None
+        if fresh:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    settings.DATABASES["default"]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    call_command("migrate", verbosity=0)
+    seeded = User.objects.filter(email=interviewer_email(1)).exists()
+    return fresh or not seeded
+
+
+def _describe_kept(arguments: argparse.Namespace) -> None:
+    """Report the kept database's real size, which the size arguments no longer decide."""
+    arguments.interviewers = (
+        User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}")
+        .filter(interviewer_profile__isnull=False)
+        .count()
+    )
+    arguments.candidates = User.objects.filter(
+        email__endswith=f"@{SCALE_DOMAIN}", candidate_profile__isnull=False
+    ).count()
+    arguments.sessions = Session.objects.count()
+    print(f"reusing the kept database {connection.settings_dict['NAME']}")
 
 
 if __name__ == "__main__":

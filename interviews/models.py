@@ -210,6 +210,15 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["interviewer", "start"]),
             models.Index(fields=["candidate", "start"]),
+            # Matching reads, for a page of interviewers, the sessions holding time near a
+            # window: `end` past the window's start picks out each person's few recent and
+            # upcoming ones from years of history, which `start` alone cannot.
+            models.Index(
+                fields=["interviewer", "end"], condition=HOLDS_TIME, name="session_interviewer_end"
+            ),
+            models.Index(
+                fields=["candidate", "end"], condition=HOLDS_TIME, name="session_candidate_end"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -483,9 +483,10 @@ def test_it_costs_the_same_queries_whatever_the_bookings(
         giver = matched[number % 3] if number < 6 else busy_interviewer
         book(giver, busy_candidate, start + timedelta(hours=number))
     fresh = User.objects.get(pk=candidate.pk)  # its profile is read inside, as in a request
-    # profile, its focus areas, its plan's weakest areas, sessions, one-off windows, pair
-    # history, the ranked interviewers, the matched users and their expertise.
-    with django_assert_num_queries(9):
+    # profile, its focus areas, its plan's weakest areas, its own sessions (booked time and
+    # pair history), the ranked interviewers, their people, sessions and one-off windows,
+    # the matched users and their expertise.
+    with django_assert_num_queries(10):
         matches = find_matches(candidate=fresh, start=NOW, end=WINDOW_END, now=NOW)
     assert len(matches) == 3
 

@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts import expertise
 from accounts.demo import DEMO_PASSWORD, TIME_ZONES
 from accounts.models import (
     CandidateLevel,
@@ -215,6 +216,7 @@ def _interviewers(count: int, *, now: datetime) -> int:
             ]
             WeeklyWindow.objects.bulk_create(windows, batch_size=BATCH)
             rows += 3 * len(users) + len(links) + len(windows)
+    expertise.refresh()  # the bulk inserts sent no signal: one UPDATE for every profile
     return rows
 
 
