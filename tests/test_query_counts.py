@@ -1,7 +1,9 @@
-"""Every list page and list endpoint costs the same number of queries at two sizes.
+"""Every list page and list endpoint costs the same number of queries at two sizes, and
+so does every page of one session while the people in it gain history. Together they cover
+every page bench/scale.py measures.
 
 A guard measured at one size passes with a query per row as long as the rows are few; here
-each list is measured, grown, and measured again, and the two counts must be equal.
+each page is measured, the data grown, and measured again, and the two counts must be equal.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User, VettingStatus
+from interviews.feedback import submit_review
 from interviews.models import DateWindow, DateWindowKind, WeeklyWindow
 from studyplans.models import PlanItem, Resource, StudyPlan
 from tests.factories import (
@@ -27,6 +30,7 @@ from tests.factories import (
     InterviewerProfileFactory,
     SessionFactory,
     StaffFactory,
+    review_body,
     submitted_feedback,
 )
 from tests.interviews.test_booking import approved_interviewer
@@ -128,6 +132,7 @@ class ListPage:
 LIST_PAGES = {
     "sessions page": ListPage("/sessions/", candidate, add_sessions),
     "sessions API": ListPage("/api/v1/sessions/", candidate, add_sessions, api=True),
+    "sessions page (interviewer)": ListPage("/sessions/", interviewer, add_interviews),
     "vetting queue": ListPage("/staff/vetting/", StaffFactory, add_applicants),
     "find page": ListPage("/find/", candidate, add_interviewers),
     "matches API": ListPage("/api/v1/matches/", candidate, add_interviewers, api=True),
@@ -171,3 +176,64 @@ def test_it_costs_the_same_queries_for_a_short_and_a_long_list(name: str) -> Non
 
     assert long_size > short_size, "the longer list did not show more"
     assert long_queries == short_queries
+
+
+# Pages of one session, measured while the people around it gain history: the candidate's
+# past reports (which the brief and the report read) and the interviewer's other sessions.
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    path: str  # with {id} for the session's id
+    by_interviewer: bool
+    reviewed: bool = False  # the report opens once feedback and review are in
+    autosave: bool = False  # a PUT of a draft instead of a GET
+
+
+SESSION_PAGES = {
+    "feedback page": SessionPage("/sessions/{id}/feedback/", by_interviewer=True),
+    "feedback autosave": SessionPage(
+        "/api/v1/sessions/{id}/feedback/", by_interviewer=True, autosave=True
+    ),
+    "report": SessionPage("/sessions/{id}/report/", by_interviewer=False, reviewed=True),
+    "session page (candidate)": SessionPage("/sessions/{id}/", by_interviewer=False),
+    "session page (interviewer)": SessionPage("/sessions/{id}/", by_interviewer=True),
+}
+
+
+def _session_for(page: SessionPage) -> Any:
+    session = SessionFactory(
+        candidate=candidate(), interviewer=approved_interviewer(), start=_next_start(past=True)
+    )
+    if page.reviewed:
+        submitted_feedback(session)
+        submit_review(session=session, by=session.candidate, data=review_body(), now=session.end)
+    return session
+
+
+def _ask(client: Client | APIClient, page: SessionPage, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        if page.autosave:
+            draft = {"strengths": "Scoped the problem quickly.", "level": "senior"}
+            response = client.put(url, draft, format="json")
+        else:
+            response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", SESSION_PAGES)
+def test_it_costs_the_same_queries_for_one_session_whatever_the_history(name: str) -> None:
+    page = SESSION_PAGES[name]
+    session = _session_for(page)
+    viewer = session.interviewer if page.by_interviewer else session.candidate
+    client = _client(ListPage("", lambda: viewer, add_sessions, api=page.autosave), viewer)
+    url = page.path.format(id=session.pk)
+    _ask(client, page, url)  # the first request of a session warms caches the rest reuse
+
+    short = _ask(client, page, url)
+    add_reports(session.candidate, 4)
+    add_interviews(session.interviewer, 4)
+    long = _ask(client, page, url)
+
+    assert long == short
