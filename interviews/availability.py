@@ -33,7 +33,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from config import timefmt
+from config import (
+    lookups,  # noqa: F401  # registers `__any_of`
+    timefmt,
+)
 from interviews.models import HOLDS_TIME, DateWindow, DateWindowKind, Session, WeeklyWindow
 from interviews.slots import (
     DEFAULT_LENGTH,
@@ -87,7 +90,7 @@ def date_changes(
         date__gte=(start - DATE_MARGIN).date(), date__lte=(end + DATE_MARGIN).date()
     )
     if interviewer_ids is not None:
-        rows = rows.filter(interviewer_id__in=interviewer_ids)
+        rows = rows.filter(interviewer_id__any_of=interviewer_ids)
     for interviewer_id, kind, day, begins, ends in rows.values_list(
         "interviewer_id", "kind", "date", "start_time", "end_time"
     ):

@@ -46,6 +46,7 @@ from django.db.models.functions import Cast, Concat
 
 from accounts.expertise import contains_lookup
 from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingStatus
+from config import lookups  # noqa: F401  # registers `__any_of`
 from interviews.availability import DATE_MARGIN, date_changes
 from interviews.models import HOLDS_TIME, Session, WeeklyWindow
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
@@ -281,6 +282,10 @@ def rank_key(
 
 # Selector ---------------------------------------------------------------------------
 
+# Busy time further than this from the window cannot overlap any of its slots (a slot is
+# at most MAX_SESSION_MINUTES long).
+BUSY_MARGIN = timedelta(days=1)
+
 # Interviewers read in the first page of the ranking; the visit usually stops well inside
 # (about 150 at 10,000 interviewers and at 100,000 alike). A later page is read only when
 # the bound is still open at the end of one, each BATCH_GROWTH times larger than the last.
@@ -495,7 +500,7 @@ def _read_nearby(ids: Sequence[int], *, around: _Around) -> _Nearby:
     nearby = _Nearby()
     for interviewer_id, candidate_id, begins, ends in Session.objects.filter(
         HOLDS_TIME,
-        Q(interviewer_id__in=ids) | Q(candidate_id__in=ids),
+        Q(interviewer_id__any_of=ids) | Q(candidate_id__any_of=ids),
         start__lt=around.until,
         end__gt=around.since,
     ).values_list("interviewer_id", "candidate_id", "start", "end"):
@@ -640,7 +645,7 @@ def _people(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     """Zone and weekly windows (as one string) of the active ones among `ids`: 1 query."""
     return {
         pk: (zone, weekly or "")
-        for pk, zone, weekly in User.objects.filter(pk__in=ids, is_active=True)
+        for pk, zone, weekly in User.objects.filter(pk__any_of=ids, is_active=True)
         .annotate(weekly=_weekly_signature())
         .values_list("pk", "time_zone", "weekly")
     }
@@ -721,33 +726,34 @@ class _SlotGenerator:
 
     def slots_for(self, row: _Row) -> tuple[list[Slot], int]:
         """The row's free slots and how many are inside the candidate's waking hours."""
-        key: Hashable = (row.time_zone, row.weekly)
-        if row.busy or row.extra or row.blackouts:
-            key = (
-                row.time_zone,
-                row.weekly,
-                tuple(sorted(row.busy)),
-                tuple(row.extra),
-                row.blackouts,
+        # Sessions are read from a week before the window for the capacity counts; only
+        # those near the window can take a slot, and leaving the rest out of the key lets
+        # everyone whose history lies in the past share one generation.
+        busy = tuple(
+            sorted(
+                (begins, ends)
+                for begins, ends in row.busy
+                if ends > self.start - BUSY_MARGIN and begins < self.end + BUSY_MARGIN
             )
+        )
+        key: Hashable = (row.time_zone, row.weekly)
+        if busy or row.extra or row.blackouts:
+            key = (row.time_zone, row.weekly, busy, tuple(row.extra), row.blackouts)
         if key not in self.memo:
             availability = Availability(
                 time_zone=row.time_zone,
                 weekly=self._weekly(row.weekly),
                 extra=row.extra,
                 blackouts=row.blackouts,
-                busy=[*row.busy, *self.also_busy],
+                busy=[*busy, *self.also_busy],
             )
             slots = generate_slots(availability, start=self.start, end=self.end, now=self.now)
             self.memo[key] = (slots, self._inside(slots))
         slots, inside = self.memo[key]
-        if row.week_counts:
+        full = [week for week, count in row.week_counts.items() if count >= row.weekly_capacity]
+        if full:  # rare: only then is each slot's week worth working out
             tz = ZoneInfo(row.time_zone)
-            slots = [
-                slot
-                for slot in slots
-                if row.week_counts[_iso_week(slot.start, tz)] < row.weekly_capacity
-            ]
+            slots = [slot for slot in slots if _iso_week(slot.start, tz) not in full]
             inside = self._inside(slots)
         return slots, inside
 
@@ -821,7 +827,7 @@ def _window_weeks(row: _Row, *, start: datetime, end: datetime) -> set[tuple[int
 
 def _full_all_window(row: _Row, *, start: datetime, end: datetime) -> bool:
     """At capacity in every week the window touches, so no slot could be offered."""
-    if not row.week_counts:
+    if not any(count >= row.weekly_capacity for count in row.week_counts.values()):
         return False
     return all(
         row.week_counts[week] >= row.weekly_capacity

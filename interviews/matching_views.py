@@ -123,9 +123,14 @@ def _result(match: Match, *, hours: WakingHours) -> dict[str, Any]:
     return {
         "interviewer": match.interviewer,
         "summary": interviewer_summary(match.interviewer),
-        "score": match.score,
+        # Formatted here: twenty matches of seven numbers through `floatformat`, which
+        # localizes each one, cost more than the rest of the page's rendering.
+        "score": f"{match.score:.2f}",
         "explanation": " · ".join(part.text for part in match.explanation),
-        "parts": match.explanation,
+        "parts": [
+            {"text": part.text, "value": f"{part.value:.2f}", "weight": f"{part.weight:.2f}"}
+            for part in match.explanation
+        ],
         "slots": choices(
             match.next_slots, hours, url_for=partial(booking_url, match.interviewer.pk)
         ),
