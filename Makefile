@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run test lint typecheck pytest install migrate seed smoke clean
+.PHONY: run test lint typecheck pytest install migrate seed smoke bench clean
 
 run: install migrate seed  ## serve http://127.0.0.1:8000 with a Celery worker and beat
 	@echo "Serving http://127.0.0.1:8000 - log in as candidate1@demo.test / demo-pass-123 (Ctrl-C stops all)"
@@ -39,6 +39,9 @@ pytest: install
 
 smoke: install  ## what `make run` does, on a fresh SQLite file, checked over HTTP
 	$(RUN) python scripts/smoke_run.py
+
+bench: install  ## the quick issue 12 benchmarks on PostgreSQL, one table (under 5 minutes)
+	$(RUN) python bench/all.py
 
 clean:
 	rm -rf var db.sqlite3 .venv
