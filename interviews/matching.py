@@ -289,7 +289,7 @@ BUSY_MARGIN = timedelta(days=1)
 # Interviewers read in the first page of the ranking; the visit usually stops well inside
 # (about 150 at 10,000 interviewers and at 100,000 alike). A later page is read only when
 # the bound is still open at the end of one, each BATCH_GROWTH times larger than the last.
-FIRST_PAGE = 400
+FIRST_PAGE = 200
 # Added to the database's bound so that float rounding there can never put it below the
 # exact score computed here.
 BOUND_SLACK = 1e-9

@@ -33,6 +33,10 @@ from interviews.waking_hours import WakingHours, choices, waking_hours_of
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 28
+# The page shows the best ten, and the next ten on request: twenty cards of slots at once
+# were more than anyone compares, and half the page's time went to drawing them.
+SHOWN_MATCHES = 10
+MORE_MATCHES = 20
 # The booking page's path, should its route not be registered yet.
 BOOKING_PATH = "/sessions/new/"
 
@@ -55,6 +59,7 @@ class FindForm(forms.Form):
         help_text="Included.",
         validators=[validate_date_in_range],
     )
+    more = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, areas: list[SkillArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,14 +89,24 @@ def find_interviewer(request: HttpRequest) -> HttpResponse:
     today = now.astimezone(tz).date()
     form = FindForm(request.GET or _defaults(user, today=today), areas=areas)
     results: list[dict[str, Any]] | None = None
+    more_url = ""
     if form.is_valid():
         start = _local_midnight(form.cleaned_data["start"], tz)
         end = _local_midnight(form.cleaned_data["end"] + timedelta(days=1), tz)
+        shown = MORE_MATCHES if form.cleaned_data["more"] else SHOWN_MATCHES
+        # One more than shown tells whether a "show more" link would lead anywhere.
         matches = find_matches(
-            candidate=user, start=start, end=end, now=now, focus=form.cleaned_data["focus"]
+            candidate=user,
+            start=start,
+            end=end,
+            now=now,
+            focus=form.cleaned_data["focus"],
+            limit=shown + 1,
         )
         hours = waking_hours_of(user)
-        results = [_result(match, hours=hours) for match in matches]
+        results = [_result(match, hours=hours) for match in matches[:shown]]
+        if len(matches) > shown and shown < MORE_MATCHES:
+            more_url = f"?{_with_more(form.cleaned_data)}#match-{matches[shown].interviewer.pk}"
     at_limit = upcoming_bookings_count(candidate=user, now=now) >= MAX_UPCOMING
     ctx = {
         "form": form,
@@ -99,8 +114,23 @@ def find_interviewer(request: HttpRequest) -> HttpResponse:
         "time_zone": user.time_zone,
         # Said before the search, so nobody picks a slot the confirm page will refuse.
         "limit_reached": LIMIT_REACHED if at_limit else "",
+        "more_url": more_url,
+        "more_count": MORE_MATCHES - SHOWN_MATCHES,
     }
     return render(request, "interviews/find.html", ctx, status=400 if form.errors else 200)
+
+
+def _with_more(data: dict[str, Any]) -> str:
+    """The same search's query string, asking for the longer list."""
+    return urlencode(
+        {
+            "focus": data["focus"],
+            "start": data["start"].isoformat(),
+            "end": data["end"].isoformat(),
+            "more": "on",
+        },
+        doseq=True,
+    )
 
 
 def _defaults(user: User, *, today: date) -> dict[str, Any]:

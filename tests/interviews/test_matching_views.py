@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import time, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -328,4 +330,32 @@ def test_it_renders_many_matches_in_few_queries(
     client = page_for(candidate)
     with django_assert_max_num_queries(16):
         response = client.get(PAGE)
-    assert response.content.decode().count('class="match"') == 12
+    assert response.content.decode().count('class="match"') == 10
+
+
+def test_it_shows_the_best_ten_and_the_next_ten_on_request(candidate: User) -> None:
+    ids = [create_interviewer().pk for _ in range(12)]
+    client = page_for(candidate)
+
+    page = client.get(PAGE).content.decode()
+    more = re.search(r'<p id="more-matches"><a href="([^"]+)">Show the next 10 matches</a>', page)
+    assert more is not None, page
+    longer = client.get(PAGE + html.unescape(more.group(1)))
+
+    assert page.count('class="match"') == 10
+    assert "The 10 best matches" in page
+    assert longer.content.decode().count('class="match"') == 12
+    assert "12 matches" in longer.content.decode()
+    assert 'id="more-matches"' not in longer.content.decode()
+    # The longer list keeps the search: its focus areas and dates.
+    for kept in ("focus=caching", "focus=concurrency", "start=", "end=", "more=on"):
+        assert kept in more.group(1)
+    shown = [int(pk) for pk in re.findall(r'<article class="match" id="match-(\d+)"', page)]
+    assert set(shown) <= set(ids)
+    assert more.group(1).endswith(f"#match-{_unshown(ids, shown)}")
+
+
+def _unshown(ids: list[int], shown: list[int]) -> int:
+    # All twelve tie; the eleventh in rank order is the first not shown, and the link
+    # lands on it.
+    return sorted(set(ids) - set(shown))[0]
