@@ -723,6 +723,7 @@ class _SlotGenerator:
         self.hours = hours
         self.weekly: dict[str, list[WeeklyRule]] = {}
         self.memo: dict[Hashable, tuple[list[Slot], int]] = {}
+        self.inside: dict[Slot, bool] = {}
 
     def slots_for(self, row: _Row) -> tuple[list[Slot], int]:
         """The row's free slots and how many are inside the candidate's waking hours."""
@@ -758,7 +759,15 @@ class _SlotGenerator:
         return slots, inside
 
     def _inside(self, slots: Sequence[Slot]) -> int:
-        return sum(1 for slot in slots if is_inside_waking_hours(slot, self.hours))
+        # Interviewers' slots mostly start on the same hours: each is placed in the
+        # candidate's day once.
+        count = 0
+        for slot in slots:
+            inside = self.inside.get(slot)
+            if inside is None:
+                inside = self.inside[slot] = is_inside_waking_hours(slot, self.hours)
+            count += inside
+        return count
 
     def _weekly(self, signature: str) -> list[WeeklyRule]:
         if signature not in self.weekly:
