@@ -7,13 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import vetting
+from accounts import ratings, vetting
 from accounts.access import signed_in_user, staff_required
 from accounts.forms import ProfileForm, RejectForm
 from accounts.models import InterviewerProfile, User
 from accounts.profiles import is_approved_interviewer
-from interviews import matching
-from interviews.feedback import rating_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,12 +52,12 @@ def _saved_message(was_approved: bool, user: User) -> str:
 
 def _rating(profile: InterviewerProfile) -> dict[str, object]:
     # From the profile already loaded: the same summary `interviewer_ratings` gives.
-    rating = rating_summary(count=profile.review_count, stars=profile.review_stars)
+    rating = ratings.rating_summary(count=profile.review_count, stars=profile.review_stars)
     return {
         "stars": rating.bayesian,
-        "text": matching.rating_part(count=rating.count, mean=rating.mean).text,
-        "prior_weight": matching.PRIOR_WEIGHT,
-        "prior_mean": matching.PRIOR_MEAN,
+        "text": ratings.average_sentence(count=rating.count, mean=rating.mean),
+        "prior_weight": ratings.PRIOR_WEIGHT,
+        "prior_mean": ratings.PRIOR_MEAN,
     }
 
 

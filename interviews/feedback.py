@@ -29,9 +29,9 @@ Choices where the spec is silent:
   then is a 400 naming `self_assessment`; the report says none was given before the reveal.
 - Reveal (SPEC §7): the candidate sees submitted feedback once they have submitted their
   review, or 72 hours after the interviewer submitted, whichever is first.
-- The interviewer's rating is a Bayesian average with matching's prior (`matching.
-  bayesian_rating`), read from running totals on the interviewer's profile that each review
-  raises in its own transaction, so matching can rank by it in SQL.
+- The interviewer's rating is a Bayesian average (`accounts.ratings`), read from running
+  totals on the interviewer's profile that each review raises in its own transaction, so
+  matching can rank by it in SQL.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ from accounts.models import InterviewerProfile, User
 from config import timefmt
 from config.errors import DomainError
 from config.fields import MAX_DATABASE_INTEGER
-from interviews.matching import bayesian_rating
 from interviews.models import (
     MAX_RATING,
     MAX_SCORE,
@@ -806,34 +805,6 @@ def report_phases(*, state: FeedbackState, review: Review | None) -> list[PhaseR
             )
         )
     return reports
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    count: int
-    mean: float | None  # the plain average, None without reviews
-    bayesian: float  # what matching and profiles use
-
-
-def rating_summary(*, count: int, stars: int) -> RatingSummary:
-    """From an interviewer's running totals (`InterviewerProfile.review_count`, `review_stars`)."""
-    mean = stars / count if count else None
-    return RatingSummary(count=count, mean=mean, bayesian=bayesian_rating(count=count, mean=mean))
-
-
-def interviewer_ratings(*, interviewer_ids: Iterable[int]) -> dict[int, RatingSummary]:
-    """Every given interviewer's rating, in one query: no reviews (or no profile) is the prior.
-
-    Read from the running totals on the interviewer's profile, which `submit_review` keeps
-    in step with the reviews (the same columns let matching rank by rating in SQL).
-    """
-    ids = list(interviewer_ids)
-    rows = InterviewerProfile.objects.filter(user_id__in=ids).values_list(
-        "user_id", "review_count", "review_stars"
-    )
-    found = {user_id: rating_summary(count=count, stars=stars) for user_id, count, stars in rows}
-    unrated = rating_summary(count=0, stars=0)
-    return {interviewer_id: found.get(interviewer_id, unrated) for interviewer_id in ids}
 
 
 # --- Writing ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import signed_in_user
+from accounts.ratings import PRIOR_MEAN, PRIOR_WEIGHT
 from interviews.interviewers import (
     InterviewerSummary,
     SharedComment,
@@ -23,7 +24,6 @@ from interviews.interviewers import (
     interviewer_summary,
     shared_comments,
 )
-from interviews.matching import PRIOR_MEAN, PRIOR_WEIGHT
 
 
 class RatingOutput(serializers.Serializer):
@@ -73,7 +73,7 @@ def interviewer_data(summary: InterviewerSummary, comments: list[SharedComment])
             "count": rating.count,
             "mean": round(rating.mean, 2) if rating.mean is not None else None,
             "bayesian": round(rating.bayesian, 2),
-            "text": summary.rating_text,
+            "text": summary.rating.text,
         },
         "shared_comments": [
             {"comment": item.comment, "month": f"{item.created_at.astimezone(UTC):%Y-%m}"}

@@ -15,8 +15,7 @@ from django.http import Http404
 from django.utils.text import Truncator
 
 from accounts.models import SkillArea, User, VettingStatus
-from interviews.feedback import RatingSummary, rating_summary
-from interviews.matching import PRIOR_MEAN
+from accounts.ratings import RatingSummary, rating_summary
 from interviews.models import Review
 
 SHARED_COMMENTS = 5
@@ -43,24 +42,6 @@ class InterviewerSummary:
     def bio_first_line(self) -> str:
         lines = [line.strip() for line in self.bio.strip().splitlines() if line.strip()]
         return Truncator(lines[0]).chars(FIRST_LINE_CHARS) if lines else ""
-
-    @property
-    def rating_text(self) -> str:
-        # The Bayesian rating, the number matching ranks by; the count says how much it means.
-        if not self.rating.count:
-            return "No reviews yet"
-        plural = "" if self.rating.count == 1 else "s"
-        return f"{self.rating.bayesian:.1f}★ from {self.rating.count} review{plural}"
-
-    @property
-    def weighting_text(self) -> str:
-        """Why the rating differs from the plain average the match explanation quotes."""
-        if self.rating.mean is None:
-            return ""
-        return (
-            f"plain average {self.rating.mean:.1f}★, weighted toward {PRIOR_MEAN:.1f}★ "
-            "while reviews are few"
-        )
 
 
 def interviewer_summary(interviewer: User) -> InterviewerSummary:

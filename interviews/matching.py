@@ -46,6 +46,7 @@ from django.db.models.functions import Cast, Concat
 
 from accounts.expertise import contains_lookup
 from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingStatus
+from accounts.ratings import MAX_STARS, average_sentence, bayesian_expression, bayesian_rating
 from config import lookups  # noqa: F401  # registers `__any_of`
 from interviews.availability import DATE_MARGIN, date_changes
 from interviews.models import HOLDS_TIME, Session, WeeklyWindow
@@ -75,12 +76,6 @@ PART_ORDER = ("expertise", "seniority", "load", "rating", "time_zone", "novelty"
 # A weakest area (from past feedback) counts twice a chosen focus area: practising what
 # went worst is what moves a candidate's result.
 WEAKEST_AREA_WEIGHT = 2.0
-
-# Bayesian average: every interviewer starts as if they had PRIOR_WEIGHT reviews of
-# PRIOR_MEAN stars, so one 5-star review moves them a little, twenty move them a lot.
-PRIOR_MEAN = 4.0
-PRIOR_WEIGHT = 5
-MAX_STARS = 5.0
 
 # One level above the target is the realistic bar of a real loop; two or more levels
 # above still helps, a little less per level (a principal grading a mid is calibrated
@@ -166,21 +161,14 @@ def seniority_part(*, target_level: str, interviewer_level: str) -> Part:
     )
 
 
-def bayesian_rating(*, count: int, mean: float | None) -> float:
-    total = (mean or 0.0) * count
-    return (PRIOR_WEIGHT * PRIOR_MEAN + total) / (PRIOR_WEIGHT + count)
-
-
 def rating_value(*, count: int, mean: float | None) -> float:
     return bayesian_rating(count=count, mean=mean) / MAX_STARS
 
 
 def rating_part(*, count: int, mean: float | None) -> Part:
-    if count == 0 or mean is None:
-        text = "no reviews yet"
-    else:
-        text = f"{mean:.1f}★ from {count} review{'' if count == 1 else 's'}"
-    return Part("rating", rating_value(count=count, mean=mean), text)
+    return Part(
+        "rating", rating_value(count=count, mean=mean), average_sentence(count=count, mean=mean)
+    )
 
 
 def load_value(*, sessions_this_week: int, weekly_capacity: int) -> float:
@@ -606,13 +594,8 @@ def _ranked_query(
         default=_double(0.0),
         output_field=FloatField(),
     )
-    # The rating part exactly as `rating_value` computes it, from the profile's running
-    # totals: (prior stars + stars) / (prior weight + count), out of 5.
-    rating = (
-        (_double(PRIOR_WEIGHT * PRIOR_MEAN) + Cast("review_stars", FloatField()))
-        / (_double(PRIOR_WEIGHT) + Cast("review_count", FloatField()))
-        * _double(WEIGHTS["rating"] / MAX_STARS)
-    )
+    # The rating part as `rating_value` computes it, from the profile's running totals.
+    rating = bayesian_expression() * _double(WEIGHTS["rating"] / MAX_STARS)
     best_rest = WEIGHTS["load"] + WEIGHTS["novelty"] + WEIGHTS["time_zone"] + BOUND_SLACK
     hits = Cast("focus_overlap", FloatField()) + _double(WEAKEST_AREA_WEIGHT) * Cast(
         "weak_overlap", FloatField()

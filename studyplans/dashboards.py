@@ -16,16 +16,15 @@ from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.ratings import RatingSummary, rating_summary
 from config import timefmt
 from interviews.availability import free_slots
 from interviews.booking import week_bounds
 from interviews.feedback import (
     HELD,
     FeedbackStep,
-    RatingSummary,
     feedback_due_at,
     feedback_step,
-    rating_summary,
 )
 from interviews.models import HOLDS_TIME, CriterionScore, FeedbackStatus, Session, SessionStatus
 from interviews.rubrics import PHASES

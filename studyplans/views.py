@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts import ratings
 from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
-from interviews import matching
 from interviews.availability_views import HtmxHttpRequest
 from interviews.matching_views import DEFAULT_DAYS
 from studyplans import planning
@@ -94,8 +94,8 @@ def interviewer_home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     ctx = {
         "board": interviewer_dashboard(user=user),
-        "prior_mean": matching.PRIOR_MEAN,
-        "prior_weight": matching.PRIOR_WEIGHT,
+        "prior_mean": ratings.PRIOR_MEAN,
+        "prior_weight": ratings.PRIOR_WEIGHT,
         "now": timezone.now(),
     }
     return render(request, "studyplans/interviewer_dashboard.html", ctx)

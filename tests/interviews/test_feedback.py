@@ -17,8 +17,8 @@ from django.db.models import Count, Sum
 from pytest_django import DjangoAssertNumQueries
 
 from accounts.models import User
+from accounts.ratings import PRIOR_MEAN, bayesian_rating, interviewer_ratings
 from config.errors import DomainError
-from interviews import matching
 from interviews.feedback import (
     FeedbackState,
     PhaseEntry,
@@ -30,7 +30,6 @@ from interviews.feedback import (
     feedback_step,
     feedback_visible_at,
     feedback_visible_to_candidate,
-    interviewer_ratings,
     is_feedback_overdue,
     missing_items,
     parse_feedback_data,
@@ -798,9 +797,9 @@ def test_it_rates_interviewers_with_a_bayesian_average_in_one_query(
     assert ratings[lucky.pk].bayesian == pytest.approx((5 * 4.0 + 5) / 6)
     assert ratings[lucky.pk].bayesian < ratings[rated.pk].bayesian
     assert (ratings[newcomer.pk].count, ratings[newcomer.pk].mean) == (0, None)
-    assert ratings[newcomer.pk].bayesian == matching.PRIOR_MEAN == 4.0
+    assert ratings[newcomer.pk].bayesian == PRIOR_MEAN == 4.0
     # The same formula as matching's ranking.
-    assert ratings[rated.pk].bayesian == matching.bayesian_rating(count=10, mean=4.5)
+    assert ratings[rated.pk].bayesian == bayesian_rating(count=10, mean=4.5)
 
 
 def test_it_keeps_the_profile_totals_equal_to_the_reviews() -> None:

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.models import InterviewerProfile, User, VettingStatus
+from accounts.ratings import bayesian_rating
 from interviews import matching
 from interviews.matching import (
     WEIGHTS,
     Facts,
     Part,
-    bayesian_rating,
     expertise_part,
     explain,
     find_matches,
