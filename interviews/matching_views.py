@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.access import signed_in_user
@@ -26,9 +25,9 @@ from accounts.models import SkillArea, User
 from config.fields import validate_date_in_range
 from interviews.booking import LIMIT_REACHED, MAX_UPCOMING
 from interviews.interviewers import interviewer_summary
+from interviews.links import booking_url
 from interviews.matching import Match, find_matches
 from interviews.selectors import upcoming_bookings_count
-from interviews.slots import Slot
 from interviews.waking_hours import WakingHours, choices, waking_hours_of
 
 DEFAULT_DAYS = 14
@@ -37,8 +36,6 @@ MAX_DAYS = 28
 # were more than anyone compares, and half the page's time went to drawing them.
 SHOWN_MATCHES = 10
 MORE_MATCHES = 20
-# The booking page's path, should its route not be registered yet.
-BOOKING_PATH = "/sessions/new/"
 
 
 def _date_input() -> forms.DateInput:
@@ -165,19 +162,3 @@ def _result(match: Match, *, hours: WakingHours) -> dict[str, Any]:
             match.next_slots, hours, url_for=partial(booking_url, match.interviewer.pk)
         ),
     }
-
-
-def booking_url(interviewer_id: int, slot: Slot) -> str:
-    """The confirmation page for one slot of one interviewer."""
-    query = urlencode(
-        {"interviewer": interviewer_id, "start": slot.start.astimezone(UTC).isoformat()}
-    )
-    return f"{booking_path()}?{query}"
-
-
-def booking_path() -> str:
-    """The booking confirmation page, which another module owns."""
-    try:
-        return reverse("book_session")
-    except NoReverseMatch:
-        return BOOKING_PATH

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -19,13 +18,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import User
-from config import timefmt
 from config.errors import DomainError
 from config.fields import MAX_DATABASE_INTEGER, InstantFormField, parse_instant
 from interviews import booking
@@ -35,8 +32,8 @@ from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import FeedbackStep, feedback_is_open, feedback_step
 from interviews.feedback_views import feedback_panel
 from interviews.interviewers import interviewer_summary
+from interviews.links import booking_url
 from interviews.matching import Match, find_matches
-from interviews.matching_views import booking_url
 from interviews.models import (
     DEFAULT_SESSION_MINUTES,
     MAX_SESSION_MINUTES,
@@ -517,16 +514,7 @@ def _fresh_slots(*, interviewer: User, candidate: User, length: int, now: dateti
 def _fresh_slot_links(
     *, interviewer: User, candidate: User, length: int, now: datetime
 ) -> SlotOffer:
-    base = reverse("book_session")
-
-    def url_for(slot: Slot) -> str:
-        query = {
-            "interviewer": interviewer.pk,
-            "start": timefmt.iso_utc(slot.start),
-            **({"length": length} if length != DEFAULT_SESSION_MINUTES else {}),
-        }
-        return f"{base}?{urlencode(query)}"
-
+    url_for = partial(booking_url, interviewer.pk, length=length)
     return choices(
         _fresh_slots(interviewer=interviewer, candidate=candidate, length=length, now=now),
         waking_hours_of(candidate),

@@ -14,7 +14,6 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from interviews.matching_views import BOOKING_PATH
 from tests.api import api_error
 from tests.factories import (
     CandidateProfileFactory,
@@ -214,8 +213,8 @@ def test_it_shows_matches_explained_with_slots_in_the_candidates_zone(
     assert '<h4 class="slot-day">Tue 23 Mar</h4>' in html
     assert f'aria-label="Tue 23 Mar, 09:00{DASH}10:00"' in html
     assert "times outside" not in html  # every slot is inside 08:00 to 22:00
-    start = quote("2027-03-23T13:00:00+00:00", safe="")
-    assert f'href="{BOOKING_PATH}?interviewer={interviewer.pk}&amp;start={start}"' in html
+    start = quote("2027-03-23T13:00:00Z", safe="")
+    assert f'href="/sessions/new/?interviewer={interviewer.pk}&amp;start={start}"' in html
 
 
 def test_it_shows_daytime_slots_first_and_the_night_behind_a_disclosure(
