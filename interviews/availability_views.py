@@ -21,11 +21,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import User
 from config import timefmt
+from config.htmx import HtmxHttpRequest
 from interviews import availability
 from interviews.models import DateWindowKind, Weekday
 from interviews.slots import END_OF_DAY, HORIZON
@@ -70,10 +70,6 @@ def _fresh_forms() -> dict[str, forms.Form]:
 
 
 View = Callable[..., HttpResponse]
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def interviewer_required(view: View) -> View:

@@ -38,12 +38,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
 from accounts.access import signed_in_user
 from accounts.models import User
 from config import timefmt
 from config.errors import DomainError
+from config.htmx import HtmxHttpRequest
 from interviews import feedback as service
 from interviews.briefs import candidate_brief
 from interviews.feedback import FeedbackState, PhaseEntry
@@ -87,10 +87,6 @@ RATING_CHOICES = [
     ("4", "4 · good"),
     ("5", "5 · excellent"),
 ]
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 # --- The interviewer's form ----------------------------------------------------------------

@@ -19,7 +19,7 @@ from accounts import ratings
 from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
-from interviews.availability_views import HtmxHttpRequest
+from config.htmx import HtmxHttpRequest
 from interviews.matching_views import DEFAULT_DAYS
 from studyplans import planning
 from studyplans.dashboards import (
