@@ -84,7 +84,7 @@ class DateWindowAdmin(admin.ModelAdmin):
     raw_id_fields = ["interviewer"]
 
 
-# --- Rubric versions and feedback (issue 4) ---------------------------------------------------
+# --- Rubric versions and feedback ------------------------------------------------------------
 
 
 class CriterionInline(admin.StackedInline):

@@ -1,4 +1,4 @@
-"""`manage.py seed_scale`: a large, realistic data set for measuring how pages scale (issue 12).
+"""`manage.py seed_scale`: a large, realistic data set for measuring how pages scale.
 
 Everything is written with bulk inserts in batches, so the default size (100,000
 interviewers, 200,000 candidates, 1,000,000 past sessions) takes minutes on PostgreSQL.
