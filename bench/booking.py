@@ -210,6 +210,28 @@ def plan_bookings(*, interviewers: list[int], tokens: list[str], now: datetime) 
     return items
 
 
+def rows_written_by(database: str, since: int) -> int:
+    """Transactions that inserted or updated rows in `database` from transaction id `since`
+    (a 64-bit id, from `_counters`) on: the distinct `xmin` of its tables' rows.
+
+    Unlike the server-wide count of transaction ids, another database's work (a colleague's
+    benchmark on the same server) is not in it; a transaction that only locked or deleted
+    rows is not either. Row ids are 32-bit: a run must not span a wraparound.
+    """
+    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as connection:
+        tables = [
+            str(row[0])
+            for row in connection.execute(
+                "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables"
+            ).fetchall()
+        ]
+        # The names come from the catalogue, quoted by format('%I').
+        rows = " UNION ALL ".join(f"SELECT xmin::text::bigint AS id FROM {t}" for t in tables)  # noqa: S608
+        query = f"SELECT count(DISTINCT id) FROM ({rows}) AS written WHERE id >= %s"  # noqa: S608
+        row = connection.execute(query.encode(), [since % 2**32]).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _counters(database: str | None = None) -> tuple[int, int]:
     """(transactions committed in `database`, by default the bench database, and the next
     transaction id of the whole server)."""

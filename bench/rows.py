@@ -23,24 +23,19 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 
 @dataclass(frozen=True)
 class Target:
-    """A bound on a row's ratio (ours / theirs) or, with `on="ours"`, on our own figure;
-    `within` is the slack of an estimated figure (a figure that far off still meets it)."""
+    """A bound on a row's ratio (ours / theirs) or, with `on="ours"`, on our own figure."""
 
     op: Literal["<=", ">=", "=="]
     value: float
     on: Literal["ratio", "ours"] = "ratio"
-    within: float = 0.0
 
     def met(self, figure: float) -> bool:
-        if abs(figure - self.value) <= self.within:
-            return True
         return _COMPARE[self.op](figure, self.value)
 
     def __str__(self) -> str:
-        slack = f" +-{self.within:g}" if self.within else ""
         if self.on == "ratio":
-            return f"ratio {self.op} {self.value:g}x{slack}"
-        return f"ours {self.op} {self.value:g}{slack}"
+            return f"ratio {self.op} {self.value:g}x"
+        return f"ours {self.op} {self.value:g}"
 
 
 @dataclass(frozen=True)
