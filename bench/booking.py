@@ -94,7 +94,12 @@ def _create_database(env: dict[str, str]) -> None:
         env=env,
         check=True,
     )
-    with psycopg.connect(f"{SERVER}/{DATABASE}", autocommit=True) as connection:
+    create_floor_table(DATABASE)
+
+
+def create_floor_table(database: str) -> None:
+    """The table bench/floors.py's durable-write floor inserts into (bench/peer.py: theirs)."""
+    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as connection:
         connection.execute(
             "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, payload text NOT NULL, "
             "created_at timestamptz NOT NULL DEFAULT now())"
@@ -171,37 +176,71 @@ def _seed(env: dict[str, str], interviewers: int, candidates: int) -> list[Booki
     )
     connections.close_all()
 
-    # Work items: each interviewer's 20 weekly sessions in each of the next full weeks,
-    # Monday from 00:00 UTC, one hour apart. Items at one time go to different
-    # candidates, and each candidate gets at most 3 items, all at different times.
-    now = datetime.now(UTC)
+    return plan_bookings(
+        interviewers=[user.pk for user in interviewer_users],
+        tokens=[token.key for token in tokens],
+        now=datetime.now(UTC),
+    )
+
+
+def plan_bookings(*, interviewers: list[int], tokens: list[str], now: datetime) -> list[Booking]:
+    """One valid booking per work item: each interviewer's 20 weekly sessions in each of the
+    next full weeks, Monday from 00:00 UTC, one hour apart.
+
+    Items at one time go to different candidates, and each candidate gets at most 3 items,
+    all at different times; candidates are handed out in turn, so they first appear in the
+    order of `tokens`.
+    """
     monday = (now + timedelta(days=7 - now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
-    needed = WEEKS * CAPACITY * interviewers
-    if needed > candidates * PER_CANDIDATE or candidates < interviewers:
+    needed = WEEKS * CAPACITY * len(interviewers)
+    if needed > len(tokens) * PER_CANDIDATE or len(tokens) < len(interviewers):
         raise SystemExit(f"need at least {needed // PER_CANDIDATE} candidates")
     items = []
     number = 0
     for week in range(WEEKS):
         for hour in range(CAPACITY):
             start = monday + timedelta(weeks=week, hours=hour)
-            for interviewer in interviewer_users:
-                token = tokens[number % candidates].key
-                body = {"interviewer": interviewer.pk, "start": start.isoformat()}
+            for interviewer in interviewers:
+                body = {"interviewer": interviewer, "start": start.isoformat()}
+                token = tokens[number % len(tokens)]
                 items.append(Booking(token=token, body=json.dumps(body).encode()))
                 number += 1
     return items
 
 
-def _counters() -> tuple[int, int]:
-    """(transactions committed in the bench database, next transaction id of the server)."""
+def rows_written_by(database: str, since: int) -> int:
+    """Transactions that inserted or updated rows in `database` from transaction id `since`
+    (a 64-bit id, from `_counters`) on: the distinct `xmin` of its tables' rows.
+
+    Unlike the server-wide count of transaction ids, another database's work (a colleague's
+    benchmark on the same server) is not in it; a transaction that only locked or deleted
+    rows is not either. Row ids are 32-bit: a run must not span a wraparound.
+    """
+    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as connection:
+        tables = [
+            str(row[0])
+            for row in connection.execute(
+                "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables"
+            ).fetchall()
+        ]
+        # The names come from the catalogue, quoted by format('%I').
+        rows = " UNION ALL ".join(f"SELECT xmin::text::bigint AS id FROM {t}" for t in tables)  # noqa: S608
+        query = f"SELECT count(DISTINCT id) FROM ({rows}) AS written WHERE id >= %s"  # noqa: S608
+        row = connection.execute(query.encode(), [since % 2**32]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _counters(database: str | None = None) -> tuple[int, int]:
+    """(transactions committed in `database`, by default the bench database, and the next
+    transaction id of the whole server)."""
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
         connection.execute("SELECT pg_stat_clear_snapshot()")
         row = connection.execute(
             "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = %s), "
             "pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
-            [DATABASE],
+            [database or DATABASE],
         ).fetchone()
     if row is None:
         raise SystemExit("PostgreSQL returned no counters")
@@ -261,19 +300,24 @@ class Result:
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds spent, by server part
 
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
 
 # --- CPU -------------------------------------------------------------------------------------
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu(gunicorn_group: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn's processes and by this database's backends.
+def _cpu(gunicorn_group: int, database: str | None = None) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn's processes and by the backends of `database`
+    (by default the bench database).
 
     Throughput on a shared 2-core machine moves with whatever else runs; the CPU each
     request costs the server does not, so it is the steadier figure to compare.
     """
     used = {"gunicorn": 0.0, "postgres": 0.0}
+    backend = f" {database or DATABASE} "
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -286,7 +330,7 @@ def _cpu(gunicorn_group: int) -> dict[str, float]:
         seconds = (int(fields[11]) + int(fields[12])) / TICKS
         if int(fields[2]) == gunicorn_group:
             used["gunicorn"] += seconds
-        elif command.startswith("postgres:") and f" {DATABASE} " in command:
+        elif command.startswith("postgres:") and backend in command:
             used["postgres"] += seconds
     return used
 
@@ -298,6 +342,7 @@ def _hammer(
     seconds: float,
     next_request: Callable[[], tuple[bytes, dict[str, str]] | None],
     path: str,
+    database: str | None = None,
 ) -> Result:
     result = Result()
     lock = threading.Lock()
@@ -335,14 +380,14 @@ def _hammer(
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
-    cpu_before = _cpu(server.pid)
+    cpu_before = _cpu(server.pid, database)
     began = time.perf_counter()
     deadline.append(began + seconds)
     barrier.wait()
     for thread in threads:
         thread.join()
     result.seconds = time.perf_counter() - began
-    cpu_after = _cpu(server.pid)
+    cpu_after = _cpu(server.pid, database)
     result.cpu = {part: cpu_after[part] - cpu_before[part] for part in cpu_after}
     return result
 
@@ -355,7 +400,7 @@ def _percentile(values: list[float], share: float) -> float:
 def _report(name: str, result: Result) -> tuple[float, float]:
     """Print one phase; return (requests per second, server CPU ms per request)."""
     count = len(result.latencies)
-    rate = count / result.seconds
+    rate = result.rate()
     web, database = (result.cpu[part] * 1000 / count for part in ("gunicorn", "postgres"))
     print(
         f"{name:8} {count:6d} requests in {result.seconds:5.1f} s = {rate:7.1f}/s   "

@@ -1,30 +1,66 @@
 """Benchmark: our booking side by side with django-appointment's, in one run.
 
-    .venv/bin/python bench/peer.py [--sequential 50] [--seconds 5] [--interviewers 10]
+    .venv/bin/python bench/peer.py                   # about 5 minutes
+    .venv/bin/python bench/peer.py --quick           # every phase, shorter: under 2.5 minutes
+    .venv/bin/python bench/peer.py --quick --json var/bench/peer.json
+
+Options: --sequential N, --seconds S (each closed-loop phase), --open-rate R and
+--open-seconds S (the open-loop phase), --interviewers and --candidates (by default as
+many as the phases need), --port P (ours; theirs on P + 1), --json PATH.
 
 django-appointment (PyPI, the most used Django booking app) never becomes a dependency of
 ours: the script makes its own virtual environment, var/peer-venv, installs it there with
-the Django, gunicorn and psycopg versions we run, and hosts it in bench/peer_site (settings,
-urls, wsgi). Both sides run on the same PostgreSQL, each in a throwaway database of its
-own, behind gunicorn with our gunicorn.conf.py (sync workers) and the same psycopg pool,
-DEBUG off, one side at a time so they never share the cores.
+the Django, gunicorn and psycopg versions we run (only when they are not there yet), and
+hosts it in bench/peer_site (settings, urls, wsgi). Both sides run on the same PostgreSQL,
+each in a throwaway database of its own, behind gunicorn with our gunicorn.conf.py (sync
+workers) and the same psycopg pool, DEBUG off, one side at a time so they never share the
+cores. PostgreSQL only.
 
 Both get the same interviewer hours (every day 00:00-23:59 UTC, one-hour sessions) and the
-same candidates, planned by bench/booking.py's seeding, and both are driven as their users
+same candidates, planned by bench/booking.py's seeding: every planned booking is distinct
+and breaks no rule (at most 3 upcoming per candidate, 20 a week per interviewer, no
+overlaps), and there are enough of them for every phase. Both are driven as their users
 drive them, over HTTP on loopback:
 - ours: `POST /api/v1/sessions/` with a candidate's API token;
 - theirs: its own booking views, the two form posts a logged-in client makes
   (`request-submit/`, then `client-info/...`, CSRF on), as one booking. Its slot list is
   the AJAX view its booking page calls.
-Measured on each: N distinct slots booked one after another (p50, p99); then the slot
-list of one interviewer for the day those N bookings fill (queries per request, from a
-header bench/peer_site/querycount.py adds on both sides, and requests per second with 16
-clients), also on the empty day; then 16 clients booking distinct slots for `--seconds`
-(throughput, p50, p99, failures, queries and gunicorn's CPU per booking); then 50
-clients on one slot at once (bookings the database holds for it afterwards).
+
+The phases, in this order on each side (16 clients means 16 threads, each on its own
+connection, each sending its next request when the last one is answered):
+1. Slot list of interviewer 0 on the first day, empty: queries per request (a header
+   bench/peer_site/querycount.py adds on both sides) and requests per second, 16 clients.
+2. Framework floor (`/bench/noop/`: the middleware stack and a trivial view, no database)
+   and durable-write floor (`/bench/floor/`: one row inserted in one transaction), both
+   from bench/floors.py on the same server, 16 clients each: req/s, p50, p99 and server
+   CPU per request (gunicorn's processes plus this database's PostgreSQL backends, /proc).
+3. Ceiling (ours only): `POST /api/v1/sessions/` with an empty body, as bench/booking.py
+   does: token check, throttle, parsing and the 400, what any booking costs at least.
+4. Sequential: N distinct bookings one after another (p50, p99, queries per booking);
+   they start with interviewer 0's first day, so its slot list then has bookings.
+5. The slot list again on that day, now with bookings: queries must not grow.
+6. 16 clients booking distinct slots for --seconds: throughput, p50, p99, failures, 5xx,
+   server CPU per booking, and write transactions per booking, counted two ways:
+   bench/booking.py's (transaction ids the whole server handed out, less its idle drift
+   over a wait as long), and from the rows written in this side's database (the distinct
+   transaction ids, `xmin`, of rows inserted or updated during the phase).
+7. Open loop: bookings arriving on a fixed schedule (--open-rate per second for
+   --open-seconds), each sent at its time by a pool of threads that grows whenever none
+   is free, so no arrival waits for a client; latency counts from the scheduled time (no
+   coordinated omission). p50, p99, max, errors, 5xx, and the latest send.
+8. Storm: 50 clients book one slot at once; the bookings the database holds afterwards.
+
+Targets (issue 12), each printed as a figure from this run with a verdict, met or missed:
+sequential p50 ratio <= 0.33x; 16-client bookings/s ratio >= 5x; the storm holds exactly 1;
+booking server CPU / ceiling CPU <= 2; 1 write transaction per booking (rows written); no 5xx in any
+phase; open-loop p99 <= 100 ms; slot list queries with bookings / empty day == 1; slot list
+req/s ratio >= 10x. Ratios are ours / theirs.
 
 The load generator shares the machine with the servers, so absolute figures are a floor;
-the ratios, from one run, are the figures to compare.
+the ratios and CPU per request, from one run, are the figures to compare. The server-wide
+count of write transactions takes in every database: another benchmark running at the same
+time skews it (the drift printed under the table shows it; once it even came out below
+zero), which is why the verdict is on the count from the rows written.
 """
 
 from __future__ import annotations
@@ -32,13 +68,15 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
+import queue
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,10 +92,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import booking  # noqa: E402
+from bench.rows import Row, Target, print_rows, write_json  # noqa: E402
 
 PEER_VENV = ROOT / "var" / "peer-venv"
 PEER_PYTHON = PEER_VENV / "bin" / "python"
-PEER_PACKAGE = "django-appointment==3.12.0"
+PEER_PACKAGE = "django-appointment"
+PEER_VERSION = "3.12.0"
 PEER_DATABASE = "mockloop_peer_bench"
 LOG = ROOT / "var" / "peer-bench.log"  # both servers' output
 # bench/booking.py's own database name, changed for this script: a colleague running
@@ -70,6 +110,12 @@ CLIENTS = 16
 PHONE = ("US", "2015550123")
 # Sent as both the CSRF cookie and the form field, as a browser that loaded the form would.
 CSRF = "benchbenchbenchbenchbenchbench00"
+# Bookings planned for the 16-client phase, per second of it: above the most either side
+# has managed on this machine (bench/booking.py: 153/s), so it runs its full length.
+CLOSED_RATE = 250
+PER_INTERVIEWER = booking.WEEKS * booking.CAPACITY  # bookings planned per interviewer
+FULL = {"sequential": 50, "seconds": 5.0, "open_rate": 50.0, "open_seconds": 30.0}
+QUICK = {"sequential": 20, "seconds": 2.0, "open_rate": 50.0, "open_seconds": 10.0}
 
 
 @contextmanager
@@ -94,6 +140,70 @@ def _output_to(log: Path) -> Iterator[None]:
             os.close(saved[1])
 
 
+# --- Arguments -------------------------------------------------------------------------------
+
+
+def _open_count(args: argparse.Namespace) -> int:
+    return len(arrivals(args.open_rate, args.open_seconds))
+
+
+def _usable(interviewers: int) -> int:
+    """Bookings left for the phases: the storm's candidates give up theirs, and its slot."""
+    return interviewers * PER_INTERVIEWER - STORM * booking.PER_CANDIDATE - 1
+
+
+def _arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="every phase, shorter")
+    parser.add_argument("--sequential", type=int, help="bookings one at a time (50; quick 20)")
+    parser.add_argument("--seconds", type=float, help="each closed-loop phase (5; quick 2)")
+    parser.add_argument("--open-rate", type=float, help="open loop: bookings per second (50)")
+    parser.add_argument("--open-seconds", type=float, help="open loop: length (30; quick 10)")
+    parser.add_argument("--interviewers", type=int, help="default: as many as the phases need")
+    parser.add_argument("--candidates", type=int, help="default: as many as the plan needs")
+    parser.add_argument("--port", type=int, default=8766, help="ours; theirs on the next one")
+    parser.add_argument("--json", type=Path, help="also write the table's rows to this file")
+    args = parser.parse_args(argv)
+    for name, default in (QUICK if args.quick else FULL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+
+    if args.sequential < 1:
+        parser.error("--sequential must be at least 1")
+    for name in ("seconds", "open_rate", "open_seconds"):
+        if getattr(args, name) <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be more than 0")
+    if not 1024 <= args.port < 65535:
+        parser.error("--port must be between 1024 and 65534 (theirs uses the next one)")
+    opened = _open_count(args)
+    # The 16-client phase may end early when the plan runs out (the run says so); the
+    # sequential and open-loop phases may not.
+    least = args.sequential + opened + 2 * CLIENTS
+    wanted = args.sequential + opened + math.ceil(CLOSED_RATE * args.seconds)
+    if args.interviewers is None:
+        args.interviewers = math.ceil((wanted - _usable(0)) / PER_INTERVIEWER)
+    if args.interviewers < 1 or _usable(args.interviewers) < least:
+        enough = math.ceil((least - _usable(0)) / PER_INTERVIEWER)
+        parser.error(
+            f"--interviewers {args.interviewers} leaves {max(_usable(args.interviewers), 0)} "
+            f"bookings for the phases, which need at least {least} ({args.sequential} "
+            f"sequential + {opened} open loop + {2 * CLIENTS} for {CLIENTS} clients): give "
+            f"--interviewers {enough} or more, or shorten the phases"
+        )
+    # Each candidate holds at most 3 upcoming sessions, and bookings at one time go to
+    # different candidates.
+    fewest = max(math.ceil(args.interviewers * PER_INTERVIEWER / booking.PER_CANDIDATE), STORM)
+    if args.candidates is None:
+        args.candidates = fewest
+    if args.candidates < fewest:
+        parser.error(
+            f"--candidates {args.candidates} is too few for {args.interviewers} interviewers "
+            f"(each candidate may hold {booking.PER_CANDIDATE} upcoming sessions): give "
+            f"--candidates {fewest} or more"
+        )
+    return args
+
+
 # --- Plan ------------------------------------------------------------------------------------
 
 
@@ -107,14 +217,30 @@ class Slot:
     body: bytes  # ours, as bench/booking.py planned it
 
 
-def _plan(items: list[booking.Booking]) -> tuple[list[Slot], list[int], list[str]]:
-    """Turn bench/booking.py's planned bookings into slots both sides can book.
+@dataclass(frozen=True)
+class Plan:
+    """The bookings of every phase, the same on both sides; index n is the same person."""
 
-    Returns the slots, our interviewers' user ids and our candidates' tokens, both in the
-    order they were created, so index n means the same person on both sides.
-    """
+    sequential: list[Slot]
+    open_loop: list[Slot]
+    closed: list[Slot]  # the 16-client phase's, more than it needs
+    storm_slot: Slot
+    reserved: list[int]  # the storm's candidates, who book nothing else
+    interviewers: list[int]  # our user ids
+    tokens: list[str]  # our candidates' API tokens
+    booked_day: int  # interviewer 0's bookings on the slot list's day after the sequential
+
+    @property
+    def day(self) -> datetime:
+        return self.sequential[0].start.replace(hour=0)
+
+
+def _plan(items: list[booking.Booking], sequential: int, opened: int) -> Plan:
+    """Turn bench/booking.py's planned bookings into the phases' slots on both sides."""
     bodies = [json.loads(item.body) for item in items]
     interviewers = sorted({body["interviewer"] for body in bodies})
+    # In the order they were created (bench/booking.py hands items out in turn), so index n
+    # is our n-th candidate and their n-th.
     tokens = list(dict.fromkeys(item.token for item in items))
     slots = [
         Slot(
@@ -125,7 +251,29 @@ def _plan(items: list[booking.Booking]) -> tuple[list[Slot], list[int], list[str
         )
         for item, body in zip(items, bodies, strict=True)
     ]
-    return slots, interviewers, tokens
+    # The storm's candidates are the last ones planned and book nothing else (each may hold
+    # only 3 sessions); its slot, interviewer 0's last one on the first day, is taken out
+    # so that interviewer's weekly capacity still has room for it.
+    reserved = list(range(len(tokens) - STORM, len(tokens)))
+    first_day = slots[0].start.date()
+    storm_slot = [s for s in slots if s.interviewer == 0 and s.start.date() == first_day][-1]
+    rest = [s for s in slots if s.candidate not in reserved and s != storm_slot]
+    # Interviewer 0's first day goes first, so the sequential phase fills the day whose
+    # slot list is measured.
+    rest.sort(key=lambda s: not (s.interviewer == 0 and s.start.date() == first_day))
+    booked_day = sum(
+        1 for s in rest[:sequential] if s.interviewer == 0 and s.start.date() == first_day
+    )
+    return Plan(
+        sequential=rest[:sequential],
+        open_loop=rest[sequential : sequential + opened],
+        closed=rest[sequential + opened :],
+        storm_slot=storm_slot,
+        reserved=reserved,
+        interviewers=interviewers,
+        tokens=tokens,
+        booked_day=booked_day,
+    )
 
 
 # --- Load ------------------------------------------------------------------------------------
@@ -145,7 +293,9 @@ class Phase:
         return len(self.latencies) / self.seconds
 
     def failures(self) -> int:
-        return sum(count for outcome, count in self.outcomes.items() if outcome != "booked")
+        return sum(
+            count for outcome, count in self.outcomes.items() if outcome not in ("booked", "ok")
+        )
 
     def server_errors(self) -> int:
         return sum(
@@ -170,6 +320,16 @@ def _send(
     )
 
 
+def _attempt(port: int, connection: HTTPConnection, task: Task) -> tuple[HTTPConnection, str, int]:
+    """Run one task; on a broken connection, count "no answer" and hand back a fresh one."""
+    try:
+        outcome, queries = task(connection)
+    except OSError:
+        connection.close()
+        return HTTPConnection("127.0.0.1", port, timeout=30), "no answer", 0
+    return connection, outcome, queries
+
+
 def _drive(port: int, clients: int, seconds: float, tasks: Iterator[Task]) -> Phase:
     """Run tasks on `clients` threads, each on its own connection, until done or timed out."""
     phase = Phase()
@@ -187,12 +347,7 @@ def _drive(port: int, clients: int, seconds: float, tasks: Iterator[Task]) -> Ph
             if task is None:
                 break
             began = time.perf_counter()
-            try:
-                outcome, queries = task(connection)
-            except OSError:
-                connection.close()
-                connection = HTTPConnection("127.0.0.1", port, timeout=30)
-                outcome, queries = "no answer", 0
+            connection, outcome, queries = _attempt(port, connection, task)
             mine.latencies.append(time.perf_counter() - began)
             mine.outcomes[outcome] += 1
             mine.queries.append(queries)
@@ -214,63 +369,191 @@ def _drive(port: int, clients: int, seconds: float, tasks: Iterator[Task]) -> Ph
     return phase
 
 
+def arrivals(rate: float, seconds: float) -> list[float]:
+    """When each request of an open loop is due, in seconds from its start: a fixed schedule."""
+    return [n / rate for n in range(round(rate * seconds))]
+
+
+def latencies_from_schedule(due: Sequence[float], finished: Sequence[float]) -> list[float]:
+    """Each request's latency from when it was due, not from when it was sent.
+
+    A request held up behind a slow one (no free client, a stalled generator) still counts
+    the wait its user would have had; timing from the send would hide it (coordinated
+    omission).
+    """
+    return [end - start for start, end in zip(due, finished, strict=True)]
+
+
+@dataclass
+class OpenLoop:
+    phase: Phase
+    workers: int  # threads it took so that no arrival waited for a free one
+    late: float  # the most a request left after it was due, in seconds
+
+
+def _open_loop(port: int, rate: float, tasks: list[Task]) -> OpenLoop:
+    """Send each task at its time on the schedule; a new thread whenever none is free."""
+    jobs: queue.SimpleQueue[tuple[float, Task] | None] = queue.SimpleQueue()
+    lock = threading.Lock()
+    idle = 0
+    done: list[tuple[float, float, float, str]] = []  # due, sent, finished, outcome
+    threads: list[threading.Thread] = []
+
+    def worker() -> None:
+        nonlocal idle
+        connection = HTTPConnection("127.0.0.1", port, timeout=30)
+        while (job := jobs.get()) is not None:
+            due, task = job
+            sent = time.perf_counter()
+            connection, outcome, _ = _attempt(port, connection, task)
+            finished = time.perf_counter()
+            with lock:
+                done.append((due, sent, finished, outcome))
+                idle += 1
+        connection.close()
+
+    began = time.perf_counter() + 0.1
+    for offset, task in zip(arrivals(rate, len(tasks) / rate), tasks, strict=True):
+        due = began + offset
+        time.sleep(max(0.0, due - time.perf_counter()))
+        with lock:
+            free = idle > 0
+            if free:
+                idle -= 1
+        if not free:
+            threads.append(threading.Thread(target=worker))
+            threads[-1].start()
+        jobs.put((due, task))
+    for _ in threads:
+        jobs.put(None)
+    for thread in threads:
+        thread.join()
+    phase = Phase(
+        latencies=latencies_from_schedule([d[0] for d in done], [d[2] for d in done]),
+        outcomes=Counter(d[3] for d in done),
+        seconds=max(d[2] for d in done) - began,
+    )
+    return OpenLoop(phase=phase, workers=len(threads), late=max(d[1] - d[0] for d in done))
+
+
+# --- Both sides ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    """How one side is reached and driven."""
+
+    port: int
+    database: str
+    book: Callable[[Slot], Task]
+    slot_list: Task
+    storm: list[Task]
+    # The ceiling phase's requests (ours only): the booking endpoint refusing an empty body.
+    ceiling: Callable[[], tuple[bytes, dict[str, str]]] | None = None
+
+
 @dataclass
 class Side:
     """What one side measured."""
 
-    sequential: Phase
     slots_empty: Phase
+    noop: booking.Result
+    floor: booking.Result
+    ceiling: booking.Result | None
+    sequential: Phase
     slots_full: Phase
     concurrent: Phase
+    cpu: dict[str, float]  # server CPU ms per booking in the 16-client phase, by part
+    writes: float  # write transactions per booking in the 16-client phase, server-wide
+    writers: float  # the same, from the rows written in this side's database
+    drift: float  # transaction ids the server handed out per second while this side idled
+    open_loop: OpenLoop
     storm: Phase
-    storm_held: int  # bookings the database holds for the storm's slot afterwards
-    web_cpu: float  # gunicorn's CPU milliseconds per booking in the 16-client phase
+    storm_held: int = 0  # bookings the database holds for the storm's slot afterwards
+
+    def booked(self) -> int:
+        return self.concurrent.outcomes["booked"]
+
+    def server_errors(self) -> int:
+        phases = (self.slots_empty, self.sequential, self.slots_full, self.concurrent)
+        answered = [self.noop, self.floor, *([self.ceiling] if self.ceiling else [])]
+        return sum(
+            phase.server_errors() for phase in (*phases, self.open_loop.phase, self.storm)
+        ) + sum(
+            count
+            for result in answered
+            for status, count in result.statuses.items()
+            if status >= 500 or status == 0
+        )
+
+
+def _floor_request() -> tuple[bytes, dict[str, str]]:
+    return b"{}", {"Content-Type": "application/json"}
 
 
 def _measure(
-    server: subprocess.Popen[bytes],
-    port: int,
-    plan: list[Slot],
-    storm: list[Task],
-    slot_list: Task,
-    book: Callable[[Slot], Task],
-    sequential: int,
-    seconds: float,
-) -> tuple[Phase, Phase, Phase, Phase, Phase, float]:
+    process: subprocess.Popen[bytes], server: Server, plan: Plan, args: argparse.Namespace
+) -> Side:
     """The same phases in the same order on either side (its server already running)."""
-    _drive(port, CLIENTS, 2, itertools.repeat(slot_list))  # warm-up: imports, pool, caches
-    slots_empty = _drive(port, CLIENTS, seconds, itertools.repeat(slot_list))
-    first = iter(book(slot) for slot in plan[:sequential])
-    sequential_phase = _drive(port, 1, 3600, first)
-    slots_full = _drive(port, CLIENTS, seconds, itertools.repeat(slot_list))
-    rest = iter(book(slot) for slot in plan[sequential:])
-    # CPU is the steadier figure on a shared machine. Only gunicorn's: bench/booking.py's
-    # counter finds PostgreSQL backends by our database's name alone.
-    cpu_before = booking._cpu(server.pid)["gunicorn"]
-    concurrent = _drive(port, CLIENTS, seconds, rest)
-    web_cpu = (booking._cpu(server.pid)["gunicorn"] - cpu_before) * 1000
-    storm_phase = _drive(port, STORM, 60, iter(storm))
+    seconds = args.seconds
+    port, database = server.port, server.database
+
+    def hammer(
+        path: str, next_request: Callable[[], tuple[bytes, dict[str, str]]]
+    ) -> booking.Result:
+        return booking._hammer(process, port, CLIENTS, seconds, next_request, path, database)
+
+    _drive(port, CLIENTS, 2, itertools.repeat(server.slot_list))  # warm-up: imports, pool
+    slots_empty = _drive(port, CLIENTS, seconds, itertools.repeat(server.slot_list))
+    noop = hammer("/bench/noop/", _floor_request)
+    floor = hammer("/bench/floor/", _floor_request)
+    ceiling = hammer("/api/v1/sessions/", server.ceiling) if server.ceiling else None
+    sequential = _drive(port, 1, 3600, iter(server.book(slot) for slot in plan.sequential))
+    slots_full = _drive(port, CLIENTS, seconds, itertools.repeat(server.slot_list))
+
+    # Write transactions are counted server-wide: the ids handed out while this side
+    # idles for as long as the phase lasts are the drift to take off.
+    idle = booking._counters(database)[1], time.perf_counter()
+    time.sleep(seconds)
+    drift = (booking._counters(database)[1] - idle[0]) / (time.perf_counter() - idle[1])
+    ids_before = booking._counters(database)[1]
+    cpu_before = booking._cpu(process.pid, database)
+    concurrent = _drive(port, CLIENTS, seconds, iter(server.book(slot) for slot in plan.closed))
+    cpu_after = booking._cpu(process.pid, database)
+    ids = booking._counters(database)[1] - ids_before - drift * concurrent.seconds
+    written = booking.rows_written_by(database, ids_before)
     booked = max(concurrent.outcomes["booked"], 1)
-    return sequential_phase, slots_empty, slots_full, concurrent, storm_phase, web_cpu / booked
+    cpu = {part: (cpu_after[part] - cpu_before[part]) * 1000 / booked for part in cpu_after}
+
+    open_loop = _open_loop(port, args.open_rate, [server.book(slot) for slot in plan.open_loop])
+    storm = _drive(port, STORM, 60, iter(server.storm))
+    return Side(
+        slots_empty=slots_empty,
+        noop=noop,
+        floor=floor,
+        ceiling=ceiling,
+        sequential=sequential,
+        slots_full=slots_full,
+        concurrent=concurrent,
+        cpu=cpu,
+        writes=ids / booked,
+        writers=written / booked,
+        drift=drift,
+        open_loop=open_loop,
+        storm=storm,
+    )
 
 
 # --- Ours ------------------------------------------------------------------------------------
 
 
-def _ours(
-    args: argparse.Namespace,
-    plan: list[Slot],
-    storm_slot: Slot,
-    reserved: list[int],
-    interviewers: list[int],
-    tokens: list[str],
-) -> Side:
+def _ours(args: argparse.Namespace, plan: Plan) -> Side:
     env = {**booking._env(args.port), "DJANGO_SETTINGS_MODULE": "bench.peer_site.settings_ours"}
 
     def book(slot: Slot) -> Task:
         headers = {
             "Content-Type": "application/json",
-            "Authorization": f"Token {tokens[slot.candidate]}",
+            "Authorization": f"Token {plan.tokens[slot.candidate]}",
         }
 
         def task(connection: HTTPConnection) -> tuple[str, int]:
@@ -281,37 +564,46 @@ def _ours(
 
         return task
 
-    day = plan[0].start.replace(hour=0)
+    day = plan.day
     query = urlencode({"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat()})
-    slots_path = f"/api/v1/interviewers/{interviewers[0]}/slots/?{query}"
-    slots_headers = {"Authorization": f"Token {tokens[0]}"}
+    slots_path = f"/api/v1/interviewers/{plan.interviewers[0]}/slots/?{query}"
+    slots_headers = {"Authorization": f"Token {plan.tokens[0]}"}
 
     def slot_list(connection: HTTPConnection) -> tuple[str, int]:
         status, _, queries, _ = _send(connection, "GET", slots_path, None, slots_headers)
         return ("ok" if status == 200 else f"HTTP {status}"), queries
 
+    storm_slot = plan.storm_slot
     storm_body = json.dumps(
-        {"interviewer": interviewers[storm_slot.interviewer], "start": storm_slot.start.isoformat()}
+        {
+            "interviewer": plan.interviewers[storm_slot.interviewer],
+            "start": storm_slot.start.isoformat(),
+        }
     ).encode()
     storm = [
         book(Slot(storm_slot.interviewer, candidate, storm_slot.start, storm_body))
-        for candidate in reserved
+        for candidate in plan.reserved
     ]
+    tokens = itertools.cycle(plan.tokens)
+
+    def ceiling() -> tuple[bytes, dict[str, str]]:
+        headers = {"Content-Type": "application/json", "Authorization": f"Token {next(tokens)}"}
+        return b"{}", headers
+
+    server = Server(args.port, booking.DATABASE, book, slot_list, storm, ceiling)
     with _output_to(LOG):
-        server = booking._start_gunicorn(env, args.port)
+        process = booking._start_gunicorn(env, args.port)
     try:
-        phases = _measure(
-            server, args.port, plan, storm, slot_list, book, args.sequential, args.seconds
-        )
+        side = _measure(process, server, plan, args)
     finally:
-        booking._stop(server)
+        booking._stop(process)
     with psycopg.connect(f"{booking.SERVER}/{booking.DATABASE}") as connection:
         row = connection.execute(
             "SELECT count(*) FROM interviews_session WHERE interviewer_id = %s AND start = %s",
-            [interviewers[storm_slot.interviewer], storm_slot.start],
+            [plan.interviewers[storm_slot.interviewer], storm_slot.start],
         ).fetchone()
-    *measured, web_cpu = phases
-    return Side(*measured, storm_held=int(row[0]) if row else 0, web_cpu=web_cpu)
+    side.storm_held = int(row[0]) if row else 0
+    return side
 
 
 # --- Theirs ----------------------------------------------------------------------------------
@@ -330,39 +622,48 @@ def _peer_env() -> dict[str, str]:
 
 
 def _peer_venv() -> str:
-    """Create var/peer-venv if need be, install theirs with our server stack; its version."""
+    """Create var/peer-venv if need be, install theirs with our server stack; its version.
+
+    pip runs only when a version differs: asking it costs seconds that --quick needs.
+    """
     if not PEER_PYTHON.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-    ours = [
-        f"django=={version('django')}",
-        f"gunicorn=={version('gunicorn')}",
-        f"psycopg[binary,pool]=={version('psycopg')}",
-        f"django-environ=={version('django-environ')}",  # gunicorn.conf.py imports it
-    ]
-    subprocess.run(
-        [
-            str(PEER_PYTHON),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            PEER_PACKAGE,
-            *ours,
-        ],
-        check=True,
+    wanted = {
+        PEER_PACKAGE: PEER_VERSION,
+        "django": version("django"),
+        "gunicorn": version("gunicorn"),
+        "psycopg": version("psycopg"),
+        "django-environ": version("django-environ"),  # gunicorn.conf.py imports it
+    }
+    if _peer_versions(list(wanted)) != wanted:
+        pins = [f"{name}=={number}" for name, number in wanted.items()]
+        pins[pins.index(f"psycopg=={wanted['psycopg']}")] = (
+            f"psycopg[binary,pool]=={wanted['psycopg']}"
+        )
+        subprocess.run(
+            [str(PEER_PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", *pins],
+            check=True,
+        )
+    return _peer_versions([PEER_PACKAGE])[PEER_PACKAGE]
+
+
+def _peer_versions(names: list[str]) -> dict[str, str]:
+    """The versions var/peer-venv holds of `names` ("" for one it lacks)."""
+    script = (
+        "import json, sys\n"
+        "from importlib.metadata import PackageNotFoundError, version\n"
+        "def found(name):\n"
+        "    try:\n"
+        "        return version(name)\n"
+        "    except PackageNotFoundError:\n"
+        "        return ''\n"
+        "print(json.dumps({name: found(name) for name in sys.argv[1:]}))\n"
     )
-    found = subprocess.run(
-        [
-            str(PEER_PYTHON),
-            "-c",
-            "from importlib.metadata import version; print(version('django-appointment'))",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    answer = subprocess.run(
+        [str(PEER_PYTHON), "-c", script, *names], check=True, capture_output=True, text=True
     )
-    return found.stdout.strip()
+    found: dict[str, str] = json.loads(answer.stdout)
+    return found
 
 
 def _peer_seed(env: dict[str, str], interviewers: int, candidates: int) -> dict[str, Any]:
@@ -378,6 +679,7 @@ def _peer_seed(env: dict[str, str], interviewers: int, candidates: int) -> dict[
             env=env,
             check=True,
         )
+    booking.create_floor_table(PEER_DATABASE)
     seeded = subprocess.run(
         [python, "-m", "bench.peer_site.seed", str(interviewers), str(candidates)],
         cwd=ROOT,
@@ -400,16 +702,10 @@ def _start_peer(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     )
 
 
-def _theirs(
-    args: argparse.Namespace,
-    plan: list[Slot],
-    storm_slot: Slot,
-    reserved: list[int],
-    candidates: int,
-) -> Side:
+def _theirs(args: argparse.Namespace, plan: Plan) -> Side:
     env = _peer_env()
     with _output_to(LOG):
-        seeded = _peer_seed(env, args.interviewers, candidates)
+        seeded = _peer_seed(env, args.interviewers, len(plan.tokens))
     staff = [int(pk) for pk in seeded["staff"]]
     sessions = [str(key) for key in seeded["sessions"]]
     service = str(seeded["service"])
@@ -453,9 +749,12 @@ def _theirs(
 
         return task
 
-    day = plan[0].start.date().isoformat()
     slots_path = "/appointment/ajax/available_slots/?" + urlencode(
-        {"selected_date": day, "staff_member": staff[0], "service_id": service}
+        {
+            "selected_date": plan.day.date().isoformat(),
+            "staff_member": staff[0],
+            "service_id": service,
+        }
     )
     slots_headers = {"X-Requested-With": "XMLHttpRequest", "Cookie": f"sessionid={sessions[0]}"}
 
@@ -465,15 +764,15 @@ def _theirs(
         listed = status == 200 and json.loads(content).get("available_slots")
         return ("ok" if listed else f"HTTP {status}, no slots"), queries
 
-    storm = [book(Slot(storm_slot.interviewer, n, storm_slot.start, b"")) for n in reserved]
+    storm_slot = plan.storm_slot
+    storm = [book(Slot(storm_slot.interviewer, n, storm_slot.start, b"")) for n in plan.reserved]
+    server = Server(args.port + 1, PEER_DATABASE, book, slot_list, storm)
     with _output_to(LOG):
-        server = _start_peer(env, args.port + 1)
+        process = _start_peer(env, args.port + 1)
     try:
-        phases = _measure(
-            server, args.port + 1, plan, storm, slot_list, book, args.sequential, args.seconds
-        )
+        side = _measure(process, server, plan, args)
     finally:
-        booking._stop(server)
+        booking._stop(process)
     with psycopg.connect(f"{booking.SERVER}/{PEER_DATABASE}") as connection:
         row = connection.execute(
             "SELECT count(*) FROM appointment_appointment a "
@@ -481,149 +780,257 @@ def _theirs(
             "WHERE r.staff_member_id = %s AND r.date = %s AND r.start_time = %s",
             [staff[storm_slot.interviewer], storm_slot.start.date(), storm_slot.start.time()],
         ).fetchone()
-    *measured, web_cpu = phases
-    return Side(*measured, storm_held=int(row[0]) if row else 0, web_cpu=web_cpu)
+    side.storm_held = int(row[0]) if row else 0
+    return side
 
 
 # --- Report ----------------------------------------------------------------------------------
 
 
-def _ms(phase: Phase, share: float) -> float:
-    return booking._percentile(phase.latencies, share) * 1000
+def _ms(latencies: list[float], share: float) -> float:
+    return booking._percentile(latencies, share) * 1000
 
 
-def _queries(phase: Phase) -> str:
-    low, high = min(phase.queries), max(phase.queries)
-    return str(low) if low == high else f"{low}-{high}"
+def _per_request(result: booking.Result) -> float:
+    """Server CPU ms per request: gunicorn's and the database's backends'."""
+    return sum(result.cpu.values()) * 1000 / len(result.latencies)
 
 
-def _print_table(ours: Side, theirs: Side, booked_day: int, sequential: int) -> None:
-    rows: list[tuple[str, str, str, str]] = []
-
-    def row(name: str, mine: float, peer: float, unit: str, target: str = "") -> None:
-        ratio = f"{mine / peer:.2f}x" if peer else "-"
-        rows.append((name, f"{mine:.1f}{unit}", f"{peer:.1f}{unit}", f"{ratio}  {target}"))
-
-    row(
-        f"sequential booking p50 ({sequential})",
-        _ms(ours.sequential, 0.5),
-        _ms(theirs.sequential, 0.5),
-        " ms",
-        "(target <= 0.33x)",
-    )
-    row("sequential booking p99", _ms(ours.sequential, 0.99), _ms(theirs.sequential, 0.99), " ms")
-    row(
-        f"{CLIENTS} clients: bookings/s",
-        ours.concurrent.outcomes["booked"] / ours.concurrent.seconds,
-        theirs.concurrent.outcomes["booked"] / theirs.concurrent.seconds,
-        "/s",
-        "(target >= 5x)",
-    )
-    row(f"{CLIENTS} clients: p50", _ms(ours.concurrent, 0.5), _ms(theirs.concurrent, 0.5), " ms")
-    row(f"{CLIENTS} clients: p99", _ms(ours.concurrent, 0.99), _ms(theirs.concurrent, 0.99), " ms")
-    rows.append(
-        (
-            f"{CLIENTS} clients: failed / 5xx",
-            f"{ours.concurrent.failures()} / {ours.concurrent.server_errors()}",
-            f"{theirs.concurrent.failures()} / {theirs.concurrent.server_errors()}",
-            "(target: 0 5xx)",
-        )
-    )
-    rows.append(("queries per booking", _queries(ours.sequential), _queries(theirs.sequential), ""))
-    row(f"{CLIENTS} clients: gunicorn CPU/booking", ours.web_cpu, theirs.web_cpu, " ms")
-    rows.append(
-        (
-            f"{STORM} clients on one slot: held",
-            str(ours.storm_held),
-            str(theirs.storm_held),
-            "(target: exactly 1)",
-        )
-    )
-    rows.append(
-        (
-            "slot list queries, empty day",
-            _queries(ours.slots_empty),
-            _queries(theirs.slots_empty),
+def _rows(ours: Side, theirs: Side, plan: Plan, args: argparse.Namespace) -> list[Row]:
+    rows = []
+    for label, path, mine, peer in (
+        ("framework floor", "noop", ours.noop, theirs.noop),
+        ("durable-write floor", "floor", ours.floor, theirs.floor),
+    ):
+        name = f"{label} (/bench/{path}/), {CLIENTS} clients"
+        rows += [
+            Row(f"{name}: req/s", "/s", mine.rate(), peer.rate()),
+            Row(f"{name}: p50", "ms", _ms(mine.latencies, 0.5), _ms(peer.latencies, 0.5)),
+            Row(f"{name}: p99", "ms", _ms(mine.latencies, 0.99), _ms(peer.latencies, 0.99)),
+            Row(f"{name}: server CPU/request", "ms", _per_request(mine), _per_request(peer)),
+        ]
+    ceiling = ours.ceiling
+    if ceiling is None:
+        raise SystemExit("our side measured no ceiling")
+    booking_cpu = (sum(ours.cpu.values()), sum(theirs.cpu.values()))
+    open_name = f"open loop {args.open_rate:g}/s for {args.open_seconds:g} s"
+    slots_day = f"slot list, {plan.booked_day} bookings"
+    rows += [
+        Row(f"ceiling (empty POST), {CLIENTS} clients: req/s", "/s", ceiling.rate()),
+        Row(f"ceiling (empty POST), {CLIENTS} clients: p50", "ms", _ms(ceiling.latencies, 0.5)),
+        Row("ceiling (empty POST): server CPU/request", "ms", _per_request(ceiling)),
+        Row(
+            f"sequential booking p50 ({len(plan.sequential)})",
+            "ms",
+            _ms(ours.sequential.latencies, 0.5),
+            _ms(theirs.sequential.latencies, 0.5),
+            Target("<=", 0.33),
+        ),
+        Row(
+            "sequential booking p99",
+            "ms",
+            _ms(ours.sequential.latencies, 0.99),
+            _ms(theirs.sequential.latencies, 0.99),
+        ),
+        Row(
+            "queries per booking (most)",
             "",
-        )
-    )
-    rows.append(
-        (
-            f"slot list queries, {booked_day} bookings",
-            _queries(ours.slots_full),
-            _queries(theirs.slots_full),
-            "(target: same as empty)",
-        )
-    )
-    row(
-        f"slot list, {booked_day} bookings: req/s",
-        ours.slots_full.rate(),
-        theirs.slots_full.rate(),
-        "/s",
-        "(target >= 10x)",
-    )
-    width = max(len(name) for name, *_ in rows)
-    print(f"{'':{width}}  {'ours':>14}  {'django-appointment':>18}  ours/theirs")
-    for name, mine, peer, ratio in rows:
-        print(f"{name:{width}}  {mine:>14}  {peer:>18}  {ratio}")
+            max(ours.sequential.queries),
+            max(theirs.sequential.queries),
+        ),
+        Row(
+            f"booking {CLIENTS} clients: bookings/s",
+            "/s",
+            ours.booked() / ours.concurrent.seconds,
+            theirs.booked() / theirs.concurrent.seconds,
+            Target(">=", 5),
+        ),
+        Row(
+            f"booking {CLIENTS} clients: p50",
+            "ms",
+            _ms(ours.concurrent.latencies, 0.5),
+            _ms(theirs.concurrent.latencies, 0.5),
+        ),
+        Row(
+            f"booking {CLIENTS} clients: p99",
+            "ms",
+            _ms(ours.concurrent.latencies, 0.99),
+            _ms(theirs.concurrent.latencies, 0.99),
+        ),
+        Row(
+            f"booking {CLIENTS} clients: failed",
+            "",
+            ours.concurrent.failures(),
+            theirs.concurrent.failures(),
+        ),
+        Row(f"booking {CLIENTS} clients: server CPU/booking", "ms", *booking_cpu),
+        Row(
+            f"booking {CLIENTS} clients: gunicorn CPU/booking",
+            "ms",
+            ours.cpu["gunicorn"],
+            theirs.cpu["gunicorn"],
+        ),
+        Row(
+            "booking server CPU / ceiling CPU",
+            "",
+            booking_cpu[0] / _per_request(ceiling),
+            target=Target("<=", 2, on="ours"),
+        ),
+        Row(
+            "booking server CPU / durable-write floor CPU",
+            "",
+            booking_cpu[0] / _per_request(ours.floor),
+            booking_cpu[1] / _per_request(theirs.floor),
+        ),
+        # bench/booking.py's count (transaction ids, less the idle drift) takes in every
+        # database on the server, so a colleague's benchmark skews it; the rows' own
+        # transaction ids, in this side's database only, carry the verdict.
+        Row(
+            "write transactions per booking (server-wide ids - drift)",
+            "",
+            ours.writes,
+            theirs.writes,
+        ),
+        Row(
+            "write transactions per booking (rows written)",
+            "",
+            ours.writers,
+            theirs.writers,
+            Target("==", 1, on="ours"),
+        ),
+        Row(
+            f"{open_name}: p50",
+            "ms",
+            _ms(ours.open_loop.phase.latencies, 0.5),
+            _ms(theirs.open_loop.phase.latencies, 0.5),
+        ),
+        Row(
+            f"{open_name}: p99",
+            "ms",
+            _ms(ours.open_loop.phase.latencies, 0.99),
+            _ms(theirs.open_loop.phase.latencies, 0.99),
+            Target("<=", 100, on="ours"),
+        ),
+        Row(
+            f"{open_name}: max",
+            "ms",
+            max(ours.open_loop.phase.latencies) * 1000,
+            max(theirs.open_loop.phase.latencies) * 1000,
+        ),
+        Row(
+            f"{open_name}: errors",
+            "",
+            ours.open_loop.phase.failures(),
+            theirs.open_loop.phase.failures(),
+        ),
+        Row(
+            f"{open_name}: 5xx or no answer",
+            "",
+            ours.open_loop.phase.server_errors(),
+            theirs.open_loop.phase.server_errors(),
+        ),
+        Row(
+            f"{STORM} clients on one slot: sessions held",
+            "",
+            ours.storm_held,
+            theirs.storm_held,
+            Target("==", 1, on="ours"),
+        ),
+        Row(
+            "slot list queries, empty day",
+            "",
+            max(ours.slots_empty.queries),
+            max(theirs.slots_empty.queries),
+        ),
+        Row(
+            f"{slots_day}: queries",
+            "",
+            max(ours.slots_full.queries),
+            max(theirs.slots_full.queries),
+        ),
+        Row(
+            f"{slots_day}: queries / empty day's",
+            "",
+            max(ours.slots_full.queries) / max(ours.slots_empty.queries),
+            max(theirs.slots_full.queries) / max(theirs.slots_empty.queries),
+            Target("==", 1, on="ours"),
+        ),
+        Row(
+            f"{slots_day}: req/s, {CLIENTS} clients",
+            "/s",
+            ours.slots_full.rate(),
+            theirs.slots_full.rate(),
+            Target(">=", 10),
+        ),
+        Row(
+            "5xx or no answer, all phases",
+            "",
+            ours.server_errors(),
+            theirs.server_errors(),
+            Target("==", 0, on="ours"),
+        ),
+    ]
+    return rows
+
+
+def _notes(ours: Side, theirs: Side, seconds: float) -> None:
     for label, side in (("ours", ours), ("theirs", theirs)):
         print(
             f"{label}: outcomes sequential {dict(side.sequential.outcomes)}, "
             f"{CLIENTS} clients {dict(side.concurrent.outcomes)}, "
-            f"storm {dict(side.storm.outcomes)}, "
-            f"slot list {dict(side.slots_full.outcomes)}"
+            f"open loop {dict(side.open_loop.phase.outcomes)}, "
+            f"storm {dict(side.storm.outcomes)}, slot list {dict(side.slots_full.outcomes)}"
         )
+        print(
+            f"{label}: open loop took {side.open_loop.workers} client threads, latest send "
+            f"{side.open_loop.late * 1000:.1f} ms after its time; idle drift "
+            f"{side.drift:.1f} transaction ids/s (taken off the write transactions)"
+        )
+        if side.concurrent.seconds < seconds * 0.95:
+            print(f"note: {label} booked every planned slot before {seconds} s were up")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sequential", type=int, default=50, help="bookings one at a time")
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of each timed phase")
-    # Enough planned bookings that 16 clients do not run out within --seconds.
-    parser.add_argument("--interviewers", type=int, default=20)
-    parser.add_argument("--candidates", type=int, default=600)
-    parser.add_argument("--port", type=int, default=8766, help="ours; theirs on the next one")
-    args = parser.parse_args()
-    if args.candidates < args.interviewers + STORM:
-        raise SystemExit(f"need at least {args.interviewers + STORM} candidates")
-    if args.sequential > booking.CAPACITY * args.interviewers:
-        raise SystemExit("--sequential: at most 20 per interviewer, so that all fall on one day")
-
-    print(f"Installing {PEER_PACKAGE} into {PEER_VENV.relative_to(ROOT)} ...")
+    args = _arguments()
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
+    print(f"Installing {PEER_PACKAGE}=={PEER_VERSION} into {PEER_VENV.relative_to(ROOT)} ...")
     peer_version = _peer_venv()
     print(f"Creating and seeding {booking.DATABASE} and {PEER_DATABASE} (server logs: {LOG}) ...")
     env = {**booking._env(args.port), "DJANGO_SETTINGS_MODULE": "bench.peer_site.settings_ours"}
     booking._create_database(env)
-    slots, interviewers, tokens = _plan(booking._seed(env, args.interviewers, args.candidates))
-    # The storm's 50 candidates book nothing else (each may hold only 3 sessions with us),
-    # and its slot, interviewer 0's last planned one of the first week, is taken out of the
-    # plan so that interviewer's weekly capacity still has room for it.
-    reserved = list(range(args.candidates - STORM, args.candidates))
-    storm_slot = next(
-        s
-        for s in reversed(slots)
-        if s.interviewer == 0 and s.start < slots[0].start + timedelta(days=1)
+    items = booking._seed(env, args.interviewers, args.candidates)
+    plan = _plan(items, args.sequential, _open_count(args))
+    print(
+        f"ours: {args.interviewers} interviewers, {len(plan.tokens)} candidates; "
+        f"{len(plan.sequential)} sequential, {len(plan.closed)} for {CLIENTS} clients, "
+        f"{len(plan.open_loop)} open-loop bookings planned ..."
     )
-    plan = [s for s in slots if s.candidate not in reserved and s != storm_slot]
-    booked_day = sum(1 for s in plan[: args.sequential] if s.start.date() == plan[0].start.date())
-
-    print(f"ours: {len(plan)} bookings planned ...")
-    ours = _ours(args, plan, storm_slot, reserved, interviewers, tokens)
+    ours = _ours(args, plan)
     print(f"theirs (django-appointment {peer_version}) ...")
-    theirs = _theirs(args, plan, storm_slot, reserved, args.candidates)
+    theirs = _theirs(args, plan)
     booking._admin(f"DROP DATABASE IF EXISTS {booking.DATABASE} WITH (FORCE)")
     booking._admin(f"DROP DATABASE IF EXISTS {PEER_DATABASE} WITH (FORCE)")
 
-    print()
-    print(
+    stack = (
         f"Django {version('django')}, gunicorn {version('gunicorn')} "
         f"({os.environ.get('WEB_CONCURRENCY', '3')} sync workers), psycopg {version('psycopg')}, "
         f"PostgreSQL on 127.0.0.1; django-appointment {peer_version}"
     )
-    _print_table(ours, theirs, booked_day, args.sequential)
-    for label, side in (("ours", ours), ("theirs", theirs)):
-        if side.concurrent.seconds < args.seconds * 0.95:
-            print(f"note: {label} booked every planned slot before {args.seconds} s were up")
+    print()
+    print(stack + ("; --quick" if args.quick else ""))
+    rows = _rows(ours, theirs, plan, args)
+    print_rows(rows, "django-appointment")
+    _notes(ours, theirs, args.seconds)
+    print(f"whole run: {time.monotonic() - began:.0f} s")
+    if args.json:
+        write_json(
+            args.json,
+            "bench/peer.py",
+            rows,
+            {"stack": stack, "quick": args.quick, "peer": f"django-appointment {peer_version}"},
+        )
+        print(f"rows written to {args.json}")
 
 
 if __name__ == "__main__":

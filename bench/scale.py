@@ -59,7 +59,7 @@ from accounts.management.commands.seed_scale import (  # noqa: E402
     interviewer_email,
 )
 from accounts.models import User  # noqa: E402
-from bench import report  # noqa: E402
+from bench.rows import Row, Target, verdict, write_json  # noqa: E402
 from interviews.models import Session  # noqa: E402
 
 SLOW_MS = 50.0
@@ -211,7 +211,9 @@ def main() -> None:
         teardown_test_environment()
     figures = _figures(arguments, results, grown if arguments.quick else None)
     if arguments.json:
-        report.write(arguments.json, figures)
+        write_json(
+            Path(arguments.json), "scale.py", figures, {"interviewers": arguments.interviewers}
+        )
 
 
 def _run(arguments: argparse.Namespace) -> list[PageResult]:
@@ -262,7 +264,7 @@ def _measure_pages(arguments: argparse.Namespace) -> list[PageResult]:
         queries, p50, p95 = _measure(clients[user.pk], request, arguments.runs)
         sql = sum(float(query["time"]) for query in queries) * 1000
         limit = _target_ms(name, arguments.interviewers)
-        flag = f"<= {limit:.0f} ms {report.verdict(p95 <= limit)}"
+        flag = f"<= {limit:.0f} ms {verdict(p95 <= limit)}"
         print(f"{name:<24} {len(queries):>8} {sql:>8.1f} {p50:>8.1f} {p95:>8.1f}  {flag}")
         results.append(PageResult(name, len(queries), sql, p50, p95))
         if p95 > limit and connection.vendor == "postgresql":
@@ -281,29 +283,27 @@ def _target_ms(page: str, interviewers: int) -> float:
 
 def _figures(
     arguments: argparse.Namespace, results: list[PageResult], grown: list[str] | None
-) -> list[report.Figure]:
+) -> list[Row]:
     size = f"{arguments.interviewers:,} interviewers"
-    figures = []
-    for result in results:
-        limit = _target_ms(result.name, arguments.interviewers)
-        figures.append(
-            report.Figure(
-                "scale",
-                f"{result.name} p95 ({size})",
-                f"{result.p95:.1f} ms",
-                f"<= {limit:.0f} ms",
-                result.p95 <= limit,
-            )
+    figures = [
+        Row(
+            f"{result.name} p95 ({size})",
+            "ms",
+            result.p95,
+            target=Target("<=", _target_ms(result.name, arguments.interviewers), on="ours"),
         )
+        for result in results
+    ]
     if grown is not None:
         small = f"{QUICK_SMALL['interviewers']:,}"
+        if grown:
+            print(f"queries grew from {small} to {size} on: {', '.join(grown)}")
         figures.append(
-            report.Figure(
-                "scale",
+            Row(
                 f"pages whose queries grow from {small} to {size}",
-                ", ".join(grown) or "none",
-                "none",
-                not grown,
+                "",
+                len(grown),
+                target=Target("==", 0, on="ours"),
             )
         )
     return figures

@@ -1,7 +1,7 @@
 """Settings for benchmarks only: the product's settings plus a bench-only URL module.
 
-The product itself has no benchmark endpoint; `bench/urls_bench.py` adds the
-durable-write floor view beside the real routes.
+The product itself has no benchmark endpoint; `bench/urls_bench.py` adds the framework
+floor and the durable-write floor views (bench/floors.py) beside the real routes.
 """
 
 from __future__ import annotations
