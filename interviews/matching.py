@@ -82,6 +82,11 @@ WEAKEST_AREA_WEIGHT = 2.0
 # for a different interview).
 SENIORITY_BY_GAP = {1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25}
 
+# A search covers two weeks unless asked otherwise, and at most four: the page and the API
+# both read these.
+DEFAULT_SEARCH_DAYS = 14
+MAX_SEARCH_DAYS = 28
+
 # A card offers this many slots inside the candidate's waking hours, and as many outside
 # them behind a disclosure, so night slots never crowd out day ones.
 NEXT_SLOTS = 5

@@ -20,20 +20,22 @@ from accounts.access import signed_in_user
 from accounts.models import SkillArea
 from config.errors import DomainError
 from config.fields import OPTIONAL_INSTANT, InstantField
-from interviews.matching import Match, find_matches
+from interviews.matching import DEFAULT_SEARCH_DAYS, MAX_SEARCH_DAYS, Match, find_matches
 from interviews.slots import Slot
 from interviews.waking_hours import WakingHours, is_inside_waking_hours, waking_hours_of
 
-DEFAULT_RANGE = timedelta(days=14)
-MAX_RANGE = timedelta(days=28)
+DEFAULT_RANGE = timedelta(days=DEFAULT_SEARCH_DAYS)
+MAX_RANGE = timedelta(days=MAX_SEARCH_DAYS)
 
 
 def validate_window(start: datetime, end: datetime) -> None:
-    """The one rule the page and the API share about a window; names the field at fault."""
+    """The API's window: after `from`, at most MAX_SEARCH_DAYS; names the field at fault."""
     if end <= start:
         raise serializers.ValidationError({"to": ["End after `from`."]})
     if end - start > MAX_RANGE:
-        raise serializers.ValidationError({"to": ["Ask for at most 28 days at a time."]})
+        raise serializers.ValidationError(
+            {"to": [f"Ask for at most {MAX_SEARCH_DAYS} days at a time."]}
+        )
 
 
 def parse_focus(slugs: list[str]) -> list[str]:
@@ -143,7 +145,11 @@ class Matches(APIView):
         parameters=[
             OpenApiParameter("from", OPTIONAL_INSTANT, description="Default: now."),
             OpenApiParameter(
-                "to", OPTIONAL_INSTANT, description="Default: from + 14 days; at most 28."
+                "to",
+                OPTIONAL_INSTANT,
+                description=(
+                    f"Default: from + {DEFAULT_SEARCH_DAYS} days; at most {MAX_SEARCH_DAYS}."
+                ),
             ),
             OpenApiParameter(
                 "focus",

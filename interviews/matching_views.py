@@ -26,12 +26,10 @@ from config.fields import validate_date_in_range
 from interviews.booking import LIMIT_REACHED, MAX_UPCOMING
 from interviews.interviewers import interviewer_summary
 from interviews.links import booking_url
-from interviews.matching import Match, find_matches
+from interviews.matching import DEFAULT_SEARCH_DAYS, MAX_SEARCH_DAYS, Match, find_matches
 from interviews.selectors import upcoming_bookings_count
 from interviews.waking_hours import WakingHours, choices, waking_hours_of
 
-DEFAULT_DAYS = 14
-MAX_DAYS = 28
 # The page shows the best ten, and the next ten on request: twenty cards of slots at once
 # were more than anyone compares, and half the page's time went to drawing them.
 SHOWN_MATCHES = 10
@@ -69,8 +67,8 @@ class FindForm(forms.Form):
         if start and end:
             if end < start:
                 self.add_error("end", "Pick a last day on or after the first.")
-            elif (end - start).days + 1 > MAX_DAYS:
-                self.add_error("end", f"Search at most {MAX_DAYS} days at a time.")
+            elif (end - start).days + 1 > MAX_SEARCH_DAYS:
+                self.add_error("end", f"Search at most {MAX_SEARCH_DAYS} days at a time.")
         return data
 
 
@@ -135,7 +133,7 @@ def _defaults(user: User, *, today: date) -> dict[str, Any]:
     return {
         "focus": focus,
         "start": today.isoformat(),
-        "end": (today + timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+        "end": (today + timedelta(days=DEFAULT_SEARCH_DAYS - 1)).isoformat(),
     }
 
 

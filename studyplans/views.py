@@ -20,7 +20,7 @@ from accounts.access import signed_in_user
 from accounts.models import User
 from config.errors import DomainError
 from config.htmx import HtmxHttpRequest
-from interviews.matching_views import DEFAULT_DAYS
+from interviews.matching import DEFAULT_SEARCH_DAYS
 from studyplans import planning
 from studyplans.dashboards import (
     PHASE_NAMES,
@@ -54,7 +54,7 @@ def find_link(user: User, areas: list[str]) -> str:
     today = timezone.now().astimezone(ZoneInfo(user.time_zone)).date()
     query = [("focus", slug) for slug in areas] + [
         ("start", today.isoformat()),
-        ("end", (today + timedelta(days=DEFAULT_DAYS - 1)).isoformat()),
+        ("end", (today + timedelta(days=DEFAULT_SEARCH_DAYS - 1)).isoformat()),
     ]
     return f"{reverse('find_interviewer')}?{urlencode(query)}"
 
