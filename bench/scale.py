@@ -30,6 +30,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up before the app imports below, hence their `noqa: E402`.
 import django
 
+# Pages are measured without collectstatic: whitenoise's warning about it is noise here.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
 django.setup()
 
 from django.conf import settings  # noqa: E402
