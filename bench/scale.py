@@ -42,7 +42,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
 
 # Pages are measured without collectstatic: whitenoise's warning about it is noise here.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.conf import settings  # noqa: E402
