@@ -291,6 +291,8 @@ def load_interviews(*, candidate: User, now: datetime) -> list[InterviewScores]:
         .order_by("-session__end", "-pk")
         .values_list("pk", "session__end")[:MAX_INTERVIEWS]
     )
+    if not feedback:
+        return []
     ids = [pk for pk, _ in feedback]
     prodding = {
         (feedback_id, phase): value
@@ -343,10 +345,14 @@ def weakness_for(
     focus: list[str] = []
     if candidate.is_candidate:
         focus = list(candidate.candidate_profile.focus_areas.values_list("slug", flat=True))
+    self_assessments = load_self_assessments(candidate=candidate)
     return rank_areas(
         interviews=load_interviews(candidate=candidate, now=now),
-        self_assessments=load_self_assessments(candidate=candidate),
-        phase_areas=current_phase_areas(),
+        self_assessments=self_assessments,
+        # Only self-assessments read the rubric's phases. A booking by a candidate without
+        # a plan ranks on the spot inside its locked transaction: without one to read, the
+        # rubric's two queries are spared.
+        phase_areas=current_phase_areas() if self_assessments else {},
         focus_areas=focus,
         area_order=area_order,
         phase_order=PHASE_SLUGS,
