@@ -29,11 +29,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import SkillArea, User
+from accounts.models import CandidateProfile, SkillArea, User
 from config.errors import DomainError
 from interviews.feedback import HELD, REVEAL_AFTER
 from interviews.models import (
@@ -291,6 +291,8 @@ def load_interviews(*, candidate: User, now: datetime) -> list[InterviewScores]:
         .order_by("-session__end", "-pk")
         .values_list("pk", "session__end")[:MAX_INTERVIEWS]
     )
+    if not feedback:
+        return []
     ids = [pk for pk, _ in feedback]
     prodding = {
         (feedback_id, phase): value
@@ -343,14 +345,70 @@ def weakness_for(
     focus: list[str] = []
     if candidate.is_candidate:
         focus = list(candidate.candidate_profile.focus_areas.values_list("slug", flat=True))
+    self_assessments = load_self_assessments(candidate=candidate)
     return rank_areas(
         interviews=load_interviews(candidate=candidate, now=now),
-        self_assessments=load_self_assessments(candidate=candidate),
-        phase_areas=current_phase_areas(),
+        self_assessments=self_assessments,
+        # Only self-assessments read the rubric's phases. A booking by a candidate without
+        # a plan ranks on the spot inside its locked transaction: without one to read, the
+        # rubric's two queries are spared.
+        phase_areas=current_phase_areas() if self_assessments else {},
         focus_areas=focus,
         area_order=area_order,
         phase_order=PHASE_SLUGS,
     )
+
+
+def weakness_before_a_plan(*, candidate: User, now: datetime) -> list[AreaWeakness]:
+    """`weakness_for` a candidate without a plan yet, who almost always has nothing but
+    focus areas to rank: no submitted feedback and no review.
+
+    Two plain SQL statements find that out (and read the areas' order and the focus
+    areas); only a candidate with feedback or a review pays for `weakness_for`'s loading.
+    This runs inside a booking's locked transaction, where those ORM queries cost more to
+    build than to run. The candidate must have a candidate profile.
+    """
+    # The skill areas' own order (`SkillArea.Meta.ordering`) ranks ties.
+    areas_sql = f"""
+        SELECT a.slug, a.id IN (
+            SELECT skillarea_id FROM {FOCUS} WHERE candidateprofile_id = %s
+        )
+        FROM {SKILL_AREAS} a ORDER BY a.position, a.slug
+    """  # noqa: S608 - table names are constants; values are parameters
+    # Broader than what ranks (revealed feedback, self-assessed reviews): when even this
+    # finds nothing, the scores and the self-assessments are certainly empty.
+    history_sql = f"""
+        SELECT EXISTS (
+            SELECT 1 FROM {FEEDBACK} f JOIN {SESSIONS} s ON s.id = f.session_id
+            WHERE s.candidate_id = %s AND f.status = %s
+        ) OR EXISTS (
+            SELECT 1 FROM {REVIEWS} r JOIN {SESSIONS} s ON s.id = r.session_id
+            WHERE s.candidate_id = %s
+        )
+    """  # noqa: S608 - table names are constants; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(areas_sql, [candidate.candidate_profile.pk])
+        areas = cursor.fetchall()
+        cursor.execute(history_sql, [candidate.pk, FeedbackStatus.SUBMITTED.value, candidate.pk])
+        row = cursor.fetchone()
+    area_order = [slug for slug, _ in areas]
+    if row is not None and row[0]:
+        return weakness_for(candidate=candidate, now=now, area_order=area_order)
+    return rank_areas(
+        interviews=[],
+        self_assessments=[],
+        phase_areas={},
+        focus_areas=[slug for slug, focus in areas if focus],
+        area_order=area_order,
+        phase_order=PHASE_SLUGS,
+    )
+
+
+FOCUS = CandidateProfile.focus_areas.through._meta.db_table
+SKILL_AREAS = SkillArea._meta.db_table
+FEEDBACK = Feedback._meta.db_table
+REVIEWS = Review._meta.db_table
+SESSIONS = Session._meta.db_table
 
 
 def practice_done(*, candidate: User, now: datetime) -> int:

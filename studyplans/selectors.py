@@ -38,9 +38,9 @@ def weakest_areas_for(
         ranking = [AreaWeakness.from_json(entry) for entry in entries]
     if ranking is None:
         # Imported here: planning reads feedback, which reads matching, which reads this.
-        from studyplans.planning import weakness_for
+        from studyplans.planning import weakness_before_a_plan
 
-        ranking = weakness_for(candidate=candidate, now=now or timezone.now())
+        ranking = weakness_before_a_plan(candidate=candidate, now=now or timezone.now())
     if measured_only:
         ranking = [entry for entry in ranking if entry.source != "focus"]
     return weakest(ranking)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.vetting import approve_interviewer
 from config.celery import app as celery_app
+from config.celery import prepare_for_requests
 from interviews.feedback import submit_review
 from interviews.models import SessionStatus
 from notifications.models import Kind, Notification, State
@@ -158,3 +159,16 @@ def test_it_schedules_only_registered_tasks() -> None:
     assert schedule["clear-expired-sessions"]["task"] == "accounts.tasks.clear_expired_sessions"
     for entry in schedule.values():
         assert entry["task"] in celery_app.tasks
+
+
+def test_it_prepares_a_web_worker_without_reaching_the_broker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Nothing listens on port 1: connecting, even once, would raise.
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(celery_app.conf, "broker_connection_timeout", 0.1)
+
+    prepare_for_requests()
+
+    assert celery_app.finalized
+    assert dispatch_key.name in celery_app.tasks

@@ -9,12 +9,14 @@ import pytest
 import time_machine
 from icalendar import Calendar
 from pytest_django import DjangoAssertNumQueries
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from interviews.booking import book_session
 from interviews.feedback import save_feedback_draft, submit_review
 from interviews.models import IdempotencyKey, Session, SessionStatus
+from studyplans.models import StudyPlan
 from tests.api import api_error
 from tests.factories import UserFactory, review_body, submitted_feedback
 from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
@@ -452,3 +454,26 @@ def test_it_reports_feedback_and_review_status_in_a_fixed_number_of_queries(
         finished.pk: ("submitted", "submitted"),
     }
     assert detail["feedback_status"] == "draft"
+
+
+@pytest.mark.parametrize(("has_plan", "queries"), [(True, 10), (False, 12)])
+def test_it_books_in_a_fixed_number_of_queries(
+    api_client: APIClient,
+    interviewer: User,
+    candidate: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    has_plan: bool,
+    queries: int,
+) -> None:
+    if not has_plan:  # bulk-created candidates have none; the ranking is made on the spot
+        StudyPlan.objects.filter(candidate=candidate).delete()
+    token = Token.objects.create(user=candidate)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    # The token with both profiles; the transaction's start and end; the locked pair; the
+    # other sessions; the windows; the plan's ranking (without a plan: the areas and
+    # whether any feedback or review exists); the question; the session; its outbox rows.
+    with django_assert_num_queries(queries):
+        response = api_client.post(SESSIONS_URL, _book_body(interviewer), format="json")
+
+    assert response.status_code == 201, response.json()

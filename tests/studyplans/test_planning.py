@@ -51,6 +51,7 @@ from studyplans.planning import (
     revealed_feedback,
     seed_plans,
     set_item_status,
+    weakness_for,
 )
 from studyplans.selectors import weakest_areas_for
 from studyplans.weakness import AreaWeakness
@@ -1064,6 +1065,42 @@ def test_it_ranks_on_the_spot_for_a_candidate_without_a_plan_and_not_for_others(
     assert weakest_areas_for(candidate=candidate, now=START, measured_only=True) == []
     assert weakest_areas_for(candidate=UserFactory.create(), now=START) == []
     assert not StudyPlan.objects.filter(candidate=candidate).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("history", ["feedback", "review"])
+def test_it_ranks_a_candidate_without_a_plan_by_their_feedback_or_review(history: str) -> None:
+    candidate = make_candidate("caching", "concurrency")
+    session = held(candidate)
+    if history == "feedback":
+        feedback_on(session, weak_in_concurrency(2))
+    review_of(session, going_deep=1)
+    StudyPlan.objects.filter(candidate=candidate).delete()
+    later = END + timedelta(hours=1)
+
+    found = weakest_areas_for(candidate=candidate, now=later)
+
+    assert found == [entry.skill_area for entry in weakness_for(candidate=candidate, now=later)][:3]
+    # Measured areas first, not the focus areas alone.
+    assert found[0] != "caching"
+    assert weakest_areas_for(candidate=candidate, now=later, measured_only=True)
+
+
+@pytest.mark.django_db
+def test_it_ranks_a_candidate_with_no_plan_and_no_history_in_three_queries(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    candidate = CandidateProfileFactory.create(
+        focus_areas=["real-time", "caching"], study_plan=False
+    ).user
+    held(candidate, status=SessionStatus.CANCELLED)  # a session alone is no history
+    fresh = User.objects.select_related("candidate_profile").get(pk=candidate.pk)
+
+    # The plan, the areas with the focus ones marked, whether any feedback or review exists.
+    with django_assert_num_queries(3):
+        found = weakest_areas_for(candidate=fresh, now=START)
+
+    assert found == ["caching", "real-time"]  # the areas' own order breaks the tie
 
 
 def bank(**questions: Sequence[str]) -> dict[str, int]:
