@@ -125,6 +125,7 @@ def _seed(env: dict[str, str], interviewers: int, candidates: int) -> list[Booki
 
     from accounts.models import CandidateProfile, InterviewerProfile, SkillArea, User
     from interviews.models import WeeklyWindow
+    from studyplans.planning import seed_plans
 
     password = make_password(None)
     interviewer_users = User.objects.bulk_create(
@@ -174,6 +175,9 @@ def _seed(env: dict[str, str], interviewers: int, candidates: int) -> list[Booki
     tokens = Token.objects.bulk_create(
         Token(key=Token.generate_key(), user=user) for user in candidate_users
     )
+    # Every real candidate has a study plan from sign-up on (booking reads its weakest areas
+    # to pick the question); bulk-created ones get theirs here.
+    seed_plans(emails_ending="@bench.test")
     connections.close_all()
 
     return plan_bookings(
