@@ -50,7 +50,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -61,6 +60,7 @@ from accounts.models import InterviewerProfile, User
 from config import timefmt
 from config.errors import DomainError
 from interviews.availability import is_offered
+from interviews.capacity import week_bounds
 from interviews.models import (
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
@@ -115,16 +115,6 @@ def no_show_block_until(no_shows: Sequence[datetime]) -> datetime | None:
             ends = later + NO_SHOW_BLOCK
             until = ends if until is None else max(until, ends)
     return until
-
-
-def week_bounds(moment: datetime, time_zone: str) -> tuple[datetime, datetime]:
-    """The local Monday 00:00 to the next Monday 00:00 around `moment`, as aware datetimes."""
-    tz = ZoneInfo(time_zone)
-    local_day = moment.astimezone(tz).date()
-    monday = local_day - timedelta(days=local_day.weekday())
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
-    end = datetime.combine(monday + timedelta(days=7), datetime.min.time(), tzinfo=tz)
-    return start, end
 
 
 def is_late_change(*, booked_at: datetime, start: datetime, now: datetime) -> bool:
@@ -515,7 +505,7 @@ def cancel_session(*, session: Session, by: User, now: datetime | None = None) -
     """Cancel before the start; it may count as a late change by `by` (`is_late_change`)."""
     now = now or timezone.now()
     with transaction.atomic():
-        current = _lock_session(session, by)
+        current = _lock_scheduled_session(session, by)
         _require_before_start(current, now, "cancel")
         _cancel(current, by=by, now=now)
         void_pending(session=current, note="The session was cancelled.")
@@ -547,7 +537,7 @@ def reschedule_session(
         with transaction.atomic():
             interviewer = _lock_people(candidate=candidate, interviewer_id=session.interviewer_id)
             _check_request(candidate=candidate, interviewer=interviewer, start=start, now=now)
-            current = _lock_session(session, by)
+            current = _lock_scheduled_session(session, by)
             _require_before_start(current, now, "reschedule")
             calendar_uid = current.ics_uid
             # The replacement takes over the calendar UID, so the old row needs another
@@ -585,7 +575,7 @@ def complete_session(*, session: Session, by: User, now: datetime | None = None)
             "Only the interviewer marks a session completed.", code="not_interviewer", status=403
         )
     with transaction.atomic():
-        current = _lock_session(session, by)
+        current = _lock_scheduled_session(session, by)
         _require_ended(current, now)
         current.status = SessionStatus.COMPLETED
         current.updated_at = now
@@ -610,7 +600,7 @@ def mark_no_show(
         )
         raise ValidationError({"party": message})
     with transaction.atomic():
-        current = _lock_session(session, by)
+        current = _lock_scheduled_session(session, by)
         _require_ended(current, now)
         # Under the session's lock: feedback and reviews take the same lock and are refused
         # once the status is no-show, so neither side can slip in between.
@@ -623,7 +613,7 @@ def mark_no_show(
     return current
 
 
-def _lock_session(session: Session, by: User) -> Session:
+def _lock_scheduled_session(session: Session, by: User) -> Session:
     """The session's row, locked and fresh, once `by` is one of its two people."""
     if by.pk not in (session.interviewer_id, session.candidate_id):
         raise PermissionDenied

@@ -59,6 +59,7 @@ from interviews.models import (
     MAX_SCORE,
     MIN_RATING,
     MIN_SCORE,
+    TOOK_PLACE,
     Criterion,
     CriterionScore,
     Feedback,
@@ -70,7 +71,6 @@ from interviews.models import (
     Review,
     RubricVersion,
     Session,
-    SessionStatus,
 )
 from interviews.rubrics import (
     PHASE_BY_SLUG,
@@ -87,8 +87,6 @@ FEEDBACK_DUE_AFTER = timedelta(hours=24)
 REVEAL_AFTER = timedelta(hours=72)
 MAX_TEXT = 10_000
 
-# Sessions that took place, as far as the app knows: feedback and reviews are for these.
-HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
 
 FeedbackStatusName = Literal["none", "draft", "submitted"]
 ReviewStatusName = Literal["none", "submitted"]
@@ -495,7 +493,7 @@ def _local(moment: datetime, user: User) -> str:
 
 def feedback_is_open(*, session: Session, now: datetime) -> bool:
     """The interviewer may write feedback (and the candidate a review) from the start."""
-    return session.status in HELD and now >= session.start
+    return session.status in TOOK_PLACE and now >= session.start
 
 
 def get_feedback(*, session: Session) -> Feedback | None:
@@ -621,13 +619,13 @@ def feedback_state(*, session: Session, now: datetime | None = None) -> Feedback
         strengths=feedback.strengths if feedback else "",
         improvements=feedback.improvements if feedback else "",
         due_at=feedback_due_at(session_end=session.end),
-        overdue=session.status in HELD
+        overdue=session.status in TOOK_PLACE
         and is_feedback_overdue(session_end=session.end, submitted=submitted, now=now),
         is_open=feedback_is_open(session=session, now=now),
     )
 
 
-def _require_interviewer(session: Session, user: User) -> None:
+def _require_session_interviewer(session: Session, user: User) -> None:
     if user.pk != session.interviewer_id:
         raise DomainError(
             "Only the session's interviewer writes its feedback.",
@@ -649,7 +647,7 @@ def feedback_for_interviewer(
     *, session: Session, user: User, now: datetime | None = None
 ) -> FeedbackState:
     """What the interviewer's form needs; the candidate goes through `feedback_for_candidate`."""
-    _require_interviewer(session, user)
+    _require_session_interviewer(session, user)
     return feedback_state(session=session, now=now)
 
 
@@ -682,7 +680,7 @@ def feedback_for_candidate(
         return CandidateFeedback(
             True, visible_at, "", feedback_state(session=session, now=now), review
         )
-    if session.status not in HELD:
+    if session.status not in TOOK_PLACE:
         message = f"There is no feedback: this session was {session.get_status_display().lower()}."
     elif visible_at is not None:
         message = f"Submit your review to see it now, or it opens on {_local(visible_at, user)}."
@@ -815,17 +813,28 @@ def _lock_session(session: Session) -> Session:
     return Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
 
 
-def _require_held_and_started(session: Session, now: datetime, user: User, what: str) -> None:
-    if session.status not in HELD:
-        raise DomainError(
-            f"This session was {session.get_status_display().lower()}: there is no {what}.",
-            code="session_not_held",
-        )
+def not_open_reason(*, session: Session, now: datetime, user: User, what: str) -> str:
+    """Why `what` ("feedback" or "review") cannot be written yet or at all; "" once it can.
+
+    The one wording for the pages and the API: the session did not take place, or it has
+    not started (in the reader's zone).
+    """
+    if session.status not in TOOK_PLACE:
+        return f"This session was {session.get_status_display().lower()}: there is no {what}."
     if now < session.start:
-        raise DomainError(
-            f"The {what} opens when the session starts, on {_local(session.start, user)}.",
-            code="feedback_not_open" if what == "feedback" else "review_not_open",
-        )
+        return f"The {what} opens when the session starts, {_local(session.start, user)}."
+    return ""
+
+
+def _require_held_and_started(session: Session, now: datetime, user: User, what: str) -> None:
+    reason = not_open_reason(session=session, now=now, user=user, what=what)
+    if not reason:
+        return
+    if session.status not in TOOK_PLACE:
+        code = "session_not_held"
+    else:
+        code = "feedback_not_open" if what == "feedback" else "review_not_open"
+    raise DomainError(reason, code=code)
 
 
 def _require_draft(feedback: Feedback | None) -> None:
@@ -861,7 +870,7 @@ def save_feedback_draft(
     two-tab check, for clients that do not track it.
     """
     now = now or timezone.now()
-    _require_interviewer(session, by)
+    _require_session_interviewer(session, by)
     with transaction.atomic():
         current = _lock_session(session)
         _require_held_and_started(current, now, by, "feedback")
@@ -976,7 +985,7 @@ def submit_feedback(
     With `data`, it is first saved as a draft (kept even when the submit is refused).
     """
     now = now or timezone.now()
-    _require_interviewer(session, by)
+    _require_session_interviewer(session, by)
     if data is not None:
         revision = save_feedback_draft(
             session=session, by=by, data=data, revision=revision, now=now

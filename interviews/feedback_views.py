@@ -41,7 +41,6 @@ from django_htmx.http import push_url
 
 from accounts.access import signed_in_user
 from accounts.models import User
-from config import timefmt
 from config.errors import DomainError
 from config.htmx import HtmxHttpRequest
 from interviews import feedback as service
@@ -456,10 +455,7 @@ def _closed_reason(state: FeedbackState, user: User) -> str:
     session = state.session
     if state.is_open or state.status == "submitted":
         return ""
-    if session.status not in service.HELD:
-        return f"This session was {session.get_status_display().lower()}: there is no feedback."
-    start = timefmt.full(session.start, user.time_zone)
-    return f"The feedback form opens when the session starts, {start}."
+    return service.not_open_reason(session=session, now=timezone.now(), user=user, what="feedback")
 
 
 def _step(raw: str) -> str:
@@ -604,10 +600,7 @@ def _review_errors(error: ValidationError) -> dict[str, str]:
 
 
 def _review_closed_reason(session: Session, user: User) -> str:
-    if session.status not in service.HELD:
-        return f"This session was {session.get_status_display().lower()}: there is no review."
-    start = timefmt.full(session.start, user.time_zone)
-    return f"You can review the session once it starts, {start}."
+    return service.not_open_reason(session=session, now=timezone.now(), user=user, what="review")
 
 
 # --- The report ----------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingS
 from accounts.ratings import MAX_STARS, average_sentence, bayesian_expression, bayesian_rating
 from config import lookups  # noqa: F401  # registers `__any_of`
 from interviews.availability import DATE_MARGIN, date_changes
+from interviews.capacity import week_key
 from interviews.models import HOLDS_TIME, Session, WeeklyWindow
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
 from interviews.waking_hours import WakingHours, is_inside_waking_hours, waking_hours_of
@@ -667,7 +668,7 @@ _NO_SESSIONS: Counter[tuple[int, int]] = Counter()  # shared, never written to
 
 def _week_counts(starts: Iterable[datetime], time_zone: str) -> Counter[tuple[int, int]]:
     tz = ZoneInfo(time_zone)
-    return Counter(_iso_week(moment, tz) for moment in starts)
+    return Counter(week_key(moment, tz) for moment in starts)
 
 
 def _overlap(slugs: Sequence[str]) -> Expression:
@@ -742,7 +743,7 @@ class _SlotGenerator:
         full = [week for week, count in row.week_counts.items() if count >= row.weekly_capacity]
         if full:  # rare: only then is each slot's week worth working out
             tz = ZoneInfo(row.time_zone)
-            slots = [slot for slot in slots if _iso_week(slot.start, tz) not in full]
+            slots = [slot for slot in slots if week_key(slot.start, tz) not in full]
             inside = self._inside(slots)
         return slots, inside
 
@@ -806,19 +807,14 @@ def _parse_weekly(signature: str) -> list[WeeklyRule]:
     return rules
 
 
-def _iso_week(moment: datetime, tz: ZoneInfo) -> tuple[int, int]:
-    year, week, _ = moment.astimezone(tz).isocalendar()
-    return (year, week)
-
-
 def _window_weeks(row: _Row, *, start: datetime, end: datetime) -> set[tuple[int, int]]:
     tz = ZoneInfo(row.time_zone)
     weeks = set()
     day = start
     while day < end:
-        weeks.add(_iso_week(day, tz))
+        weeks.add(week_key(day, tz))
         day += timedelta(days=1)
-    weeks.add(_iso_week(end - timedelta(microseconds=1), tz))
+    weeks.add(week_key(end - timedelta(microseconds=1), tz))
     return weeks
 
 
@@ -833,7 +829,7 @@ def _full_all_window(row: _Row, *, start: datetime, end: datetime) -> bool:
 
 
 def _sessions_this_week(row: _Row, *, now: datetime) -> int:
-    return row.week_counts[_iso_week(now, ZoneInfo(row.time_zone))] if row.week_counts else 0
+    return row.week_counts[week_key(now, ZoneInfo(row.time_zone))] if row.week_counts else 0
 
 
 def _mean_stars(row: _Row) -> float | None:

@@ -142,6 +142,10 @@ class TsTzRange(Func):
 # Every state but cancelled holds its time: two sessions of one person never overlap.
 HOLDS_TIME = ~Q(status=SessionStatus.CANCELLED)
 
+# The states of a session that took place (or will), as far as the app knows: feedback,
+# reviews and practice counts are for these. Not a no-show, not a cancel.
+TOOK_PLACE = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+
 
 class Session(models.Model):
     interviewer = models.ForeignKey(

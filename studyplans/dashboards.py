@@ -19,14 +19,20 @@ from accounts.models import User
 from accounts.ratings import RatingSummary, rating_summary
 from config import timefmt
 from interviews.availability import free_slots
-from interviews.booking import week_bounds
+from interviews.capacity import week_bounds
 from interviews.feedback import (
-    HELD,
     FeedbackStep,
     feedback_due_at,
     feedback_step,
 )
-from interviews.models import HOLDS_TIME, CriterionScore, FeedbackStatus, Session, SessionStatus
+from interviews.models import (
+    HOLDS_TIME,
+    TOOK_PLACE,
+    CriterionScore,
+    FeedbackStatus,
+    Session,
+    SessionStatus,
+)
 from interviews.rubrics import PHASES
 from interviews.selectors import upcoming_sessions
 from studyplans.models import ItemStatus, PlanItem, StudyPlan
@@ -148,7 +154,7 @@ def _lean(sessions: QuerySet[Session]) -> QuerySet[Session]:
 def _owed(user: User, now: datetime) -> tuple[list[Owed], list[Owed]]:
     """Held sessions of the candidate with a step left (review) or a report to read."""
     recent = _lean(
-        Session.objects.filter(candidate=user, status__in=HELD, start__lte=now)
+        Session.objects.filter(candidate=user, status__in=TOOK_PLACE, start__lte=now)
     ).order_by("-start", "-pk")[:OWED_LOOKBACK]
     owed: list[Owed] = []
     reports: list[Owed] = []
@@ -328,7 +334,7 @@ def _briefs(user: User, now: datetime) -> list[Brief]:
 
 def _feedback_owed(user: User, now: datetime) -> list[FeedbackOwed]:
     sessions = (
-        Session.objects.filter(interviewer=user, status__in=HELD, end__lte=now)
+        Session.objects.filter(interviewer=user, status__in=TOOK_PLACE, end__lte=now)
         .exclude(feedback__status=FeedbackStatus.SUBMITTED)
         .select_related("candidate", "feedback")
         .order_by("end", "pk")[:OWED_LOOKBACK]

@@ -35,8 +35,9 @@ from django.utils import timezone
 
 from accounts.models import CandidateProfile, SkillArea, User
 from config.errors import DomainError
-from interviews.feedback import HELD, REVEAL_AFTER
+from interviews.feedback import REVEAL_AFTER
 from interviews.models import (
+    TOOK_PLACE,
     CriterionScore,
     Feedback,
     FeedbackStatus,
@@ -414,7 +415,7 @@ SESSIONS = Session._meta.db_table
 def practice_done(*, candidate: User, now: datetime) -> int:
     """Practice interviews held in the last 30 days (completed, or ended and not marked)."""
     return Session.objects.filter(
-        candidate=candidate, status__in=HELD, end__lte=now, end__gt=now - PRACTICE_WINDOW
+        candidate=candidate, status__in=TOOK_PLACE, end__lte=now, end__gt=now - PRACTICE_WINDOW
     ).count()
 
 
@@ -609,8 +610,8 @@ def refresh_practice_plans(*, now: datetime | None = None) -> int:
     recently = now - PRACTICE_SWEEP_OVERLAP
     candidate_ids = (
         Session.objects.filter(
-            Q(status__in=HELD, end__gt=recently, end__lte=now)
-            | Q(status__in=HELD, end__gt=edge - PRACTICE_SWEEP_OVERLAP, end__lte=edge)
+            Q(status__in=TOOK_PLACE, end__gt=recently, end__lte=now)
+            | Q(status__in=TOOK_PLACE, end__gt=edge - PRACTICE_SWEEP_OVERLAP, end__lte=edge)
             # Booked, cancelled or marked lately: "book your next practice interview" follows.
             | Q(created_at__gt=recently)
             | Q(updated_at__gt=recently)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import factory
@@ -15,7 +15,7 @@ from accounts.models import (
     User,
     VettingStatus,
 )
-from interviews.models import Session
+from interviews.models import Session, WeeklyWindow
 from studyplans.planning import refresh_plan
 
 PASSWORD = "a-Long-test-pass-42"
@@ -143,3 +143,32 @@ def submitted_feedback(
         data=complete_feedback_data(score=score, prodding=prodding),
         now=now or session.end,
     )
+
+
+# People and a clock for booking, shared by every test that books ----------------------
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TOMORROW_10 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+def approved_interviewer(
+    *, capacity: int = 10, zone: str = "Europe/London", meeting_url: str = ""
+) -> User:
+    """An approved interviewer free 08:00 to 20:00 local every day."""
+    user = InterviewerProfileFactory.create(
+        status=VettingStatus.APPROVED,
+        weekly_capacity=capacity,
+        meeting_url=meeting_url,
+        user__time_zone=zone,
+    ).user
+    WeeklyWindow.objects.bulk_create(
+        WeeklyWindow(interviewer=user, weekday=day, start_time=time(8), end_time=time(20))
+        for day in range(7)
+    )
+    return user
+
+
+def candidate_user(*, zone: str = "Europe/London", focus: list[str] | None = None) -> User:
+    return CandidateProfileFactory.create(
+        user__time_zone=zone, focus_areas=focus or ["caching", "concurrency"]
+    ).user

@@ -17,9 +17,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from tests.factories import PASSWORD
+from tests.factories import NOW, PASSWORD, TOMORROW_10, approved_interviewer, candidate_user
 from tests.fault_support import RedisServer
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
 

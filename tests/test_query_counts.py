@@ -30,10 +30,10 @@ from tests.factories import (
     InterviewerProfileFactory,
     SessionFactory,
     StaffFactory,
+    approved_interviewer,
     review_body,
     submitted_feedback,
 )
-from tests.interviews.test_booking import approved_interviewer
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from interviews.booking import book_session
 from interviews.matching import find_matches
 from interviews.models import SessionStatus
 from tests.api import api_error
-from tests.factories import StaffFactory
-from tests.interviews.test_booking import approved_interviewer, candidate_user
+from tests.factories import StaffFactory, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,16 @@ from interviews.feedback import save_feedback_draft
 from interviews.models import Feedback, Review, Session
 from interviews.rubrics import get_current_rubric, rubric_criteria
 from tests.api import api_error
-from tests.factories import PASSWORD, SessionFactory, UserFactory, review_body
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import (
+    NOW,
+    PASSWORD,
+    TOMORROW_10,
+    SessionFactory,
+    UserFactory,
+    approved_interviewer,
+    candidate_user,
+    review_body,
+)
 
 pytestmark = pytest.mark.django_db
 

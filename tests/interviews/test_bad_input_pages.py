@@ -19,8 +19,14 @@ from interviews.booking import book_session
 from interviews.feedback import save_feedback_draft
 from interviews.models import Criterion, Feedback, Review, Session
 from interviews.rubrics import get_current_rubric, rubric_criteria
-from tests.factories import SessionFactory, review_body
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import (
+    NOW,
+    TOMORROW_10,
+    SessionFactory,
+    approved_interviewer,
+    candidate_user,
+    review_body,
+)
 
 pytestmark = pytest.mark.django_db
 

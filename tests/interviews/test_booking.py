@@ -23,49 +23,26 @@ from interviews.booking import (
     mark_no_show,
     no_show_block_until,
     reschedule_session,
-    week_bounds,
 )
+from interviews.capacity import week_bounds
 from interviews.feedback import save_feedback_draft, submit_review
 from interviews.models import NoShowParty, Session, SessionStatus, WeeklyWindow
 from interviews.selectors import late_cancel_count
 from tests.factories import (
+    NOW,
+    TOMORROW_10,
     CandidateProfileFactory,
-    InterviewerProfileFactory,
     SessionFactory,
+    approved_interviewer,
+    candidate_user,
     review_body,
     submitted_feedback,
 )
 
 pytestmark = pytest.mark.django_db
 
+
 # Monday 2 March 2026, 09:00 in London (GMT, so local time equals UTC until 29 March).
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-TOMORROW_10 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
-
-
-def approved_interviewer(
-    *, capacity: int = 10, zone: str = "Europe/London", meeting_url: str = ""
-) -> User:
-    """An approved interviewer free 08:00 to 20:00 local every day."""
-    user = InterviewerProfileFactory.create(
-        status=VettingStatus.APPROVED,
-        weekly_capacity=capacity,
-        meeting_url=meeting_url,
-        user__time_zone=zone,
-    ).user
-    WeeklyWindow.objects.bulk_create(
-        WeeklyWindow(interviewer=user, weekday=day, start_time=time(8), end_time=time(20))
-        for day in range(7)
-    )
-    return user
-
-
-def candidate_user(*, zone: str = "Europe/London", focus: list[str] | None = None) -> User:
-    return CandidateProfileFactory.create(
-        user__time_zone=zone, focus_areas=focus or ["caching", "concurrency"]
-    ).user
-
-
 def _refusal(code: str) -> pytest.RaisesExc[DomainError]:
     return pytest.raises(DomainError, check=lambda error: error.code == code)
 

@@ -22,8 +22,7 @@ from accounts.models import User
 from interviews import booking
 from interviews.models import IdempotencyKey, Session, SessionStatus
 from tests.api import api_error
-from tests.factories import SessionFactory
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import NOW, TOMORROW_10, SessionFactory, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from interviews.booking import book_session, cancel_session, reschedule_session
 from interviews.calendar import session_ics
 from interviews.models import Session
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import NOW, TOMORROW_10, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
 

@@ -180,7 +180,7 @@ def test_it_says_when_the_form_opens_before_the_session_starts(client: Client) -
 
     page = _as(client, later.interviewer).get(_url(later)).content.decode()
 
-    assert "The feedback form opens when the session starts, Monday 2 March 2026, 14:00" in page
+    assert "The feedback opens when the session starts, Monday 2 March 2026, 14:00" in page
     assert 'id="feedback-form"' not in page
 
 
@@ -535,7 +535,7 @@ def test_it_opens_the_review_at_the_session_start(client: Client) -> None:
     page = client.get(_url(later, "review")).content.decode()
     client.post(_url(later, "review"), _review_post())
 
-    assert "You can review the session once it starts" in page
+    assert "The review opens when the session starts" in page
     assert not Review.objects.exists()
 
 

@@ -20,8 +20,7 @@ from accounts.models import User
 from interviews.booking import book_session
 from interviews.models import FollowUp, Phase, Question, Session
 from interviews.room import JoinState, agenda, join_state
-from tests.factories import SessionFactory
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import NOW, TOMORROW_10, SessionFactory, approved_interviewer, candidate_user
 
 BANK = importlib.import_module("interviews.migrations.0009_question_bank_with_follow_ups")
 WHITEBOARD = re.compile(r"^https://excalidraw\.com/#room=[0-9a-f]{20},[A-Za-z0-9_-]{22}$")

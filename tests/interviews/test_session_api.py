@@ -18,8 +18,15 @@ from interviews.feedback import save_feedback_draft, submit_review
 from interviews.models import IdempotencyKey, Session, SessionStatus
 from studyplans.models import StudyPlan
 from tests.api import api_error
-from tests.factories import UserFactory, review_body, submitted_feedback
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import (
+    NOW,
+    TOMORROW_10,
+    UserFactory,
+    approved_interviewer,
+    candidate_user,
+    review_body,
+    submitted_feedback,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_frozen")]
 

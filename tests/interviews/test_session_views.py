@@ -18,8 +18,15 @@ from interviews.booking import book_session, cancel_session
 from interviews.feedback import submit_review
 from interviews.models import NoShowParty, Session, SessionStatus
 from notifications.models import Kind, OptOut
-from tests.factories import SessionFactory, review_body, submitted_feedback
-from tests.interviews.test_booking import NOW, TOMORROW_10, approved_interviewer, candidate_user
+from tests.factories import (
+    NOW,
+    TOMORROW_10,
+    SessionFactory,
+    approved_interviewer,
+    candidate_user,
+    review_body,
+    submitted_feedback,
+)
 
 DASH = "\N{EN DASH}"
 

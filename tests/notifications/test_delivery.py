@@ -19,8 +19,7 @@ from notifications.models import Kind, Notification, State
 from notifications.outbox import notify
 from notifications.tasks import dispatch_key
 from tests.celery_support import WAIT_SECONDS, wait_for
-from tests.factories import UserFactory
-from tests.interviews.test_booking import approved_interviewer, candidate_user
+from tests.factories import UserFactory, approved_interviewer, candidate_user
 
 
 def _next_slot() -> Any:

@@ -33,9 +33,15 @@ from notifications.models import Kind, Notification, State
 from notifications.outbox import notify
 from notifications.sessions import session_key
 from notifications.tasks import dispatch_due_notifications
-from tests.factories import InterviewerProfileFactory, SessionFactory, StaffFactory, UserFactory
+from tests.factories import (
+    InterviewerProfileFactory,
+    SessionFactory,
+    StaffFactory,
+    UserFactory,
+    approved_interviewer,
+    candidate_user,
+)
 from tests.fault_support import FaultLab, publishing_to, wait_for
-from tests.interviews.test_booking import approved_interviewer, candidate_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -32,8 +32,7 @@ from notifications.emails import build_message, local_range
 from notifications.models import Kind, Notification, State
 from notifications.outbox import notify
 from notifications.sessions import reminder_due, schedule_session, session_key
-from tests.factories import UserFactory
-from tests.interviews.test_booking import approved_interviewer, candidate_user
+from tests.factories import UserFactory, approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
 

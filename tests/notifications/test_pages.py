@@ -15,7 +15,7 @@ from accounts.models import User
 from interviews.booking import book_session, cancel_session
 from interviews.models import Session
 from notifications.dispatch import dispatch_due
-from tests.interviews.test_booking import approved_interviewer, candidate_user
+from tests.factories import approved_interviewer, candidate_user
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,12 @@ from interviews.models import Session
 from notifications.dispatch import dispatch_due
 from notifications.models import Kind, Notification, OptOut, State
 from notifications.preferences import unsubscribe_path
-from tests.factories import CandidateProfileFactory, InterviewerProfileFactory
-from tests.interviews.test_booking import approved_interviewer, candidate_user
+from tests.factories import (
+    CandidateProfileFactory,
+    InterviewerProfileFactory,
+    approved_interviewer,
+    candidate_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -59,11 +59,11 @@ from tests.factories import (
     CandidateProfileFactory,
     SessionFactory,
     UserFactory,
+    approved_interviewer,
     complete_feedback_data,
     review_body,
     skill_areas,
 )
-from tests.interviews.test_booking import approved_interviewer
 
 # --- The pure rule ----------------------------------------------------------------------------
 
