@@ -101,23 +101,44 @@ def date_changes(
     return dict(extra), dict(blackouts)
 
 
+SessionRow = tuple[int, int, datetime, datetime]  # interviewer id, candidate id, start, end
+
+
+def sessions_holding_time(
+    *, user_ids: Sequence[int], since: datetime, until: datetime
+) -> list[SessionRow]:
+    """Sessions that hold time of any of these people, as interviewer or as candidate, and
+    overlap [since, until): one query, one row per session."""
+    return list(
+        Session.objects.filter(
+            HOLDS_TIME,
+            Q(interviewer_id__any_of=user_ids) | Q(candidate_id__any_of=user_ids),
+            start__lt=until,
+            end__gt=since,
+        ).values_list("interviewer_id", "candidate_id", "start", "end")
+    )
+
+
+def busy_by_person(
+    rows: Iterable[SessionRow], user_ids: Iterable[int]
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Each person's busy time: every session they are in, in either role (one account may
+    interview and practise). The rule booking's SQL also applies; a test holds them equal."""
+    wanted = set(user_ids)
+    found: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for interviewer_id, candidate_id, begins, ends in rows:
+        for user_id in {interviewer_id, candidate_id} & wanted:
+            found[user_id].append((begins, ends))
+    return found
+
+
 def busy_intervals(
     *, user_ids: Iterable[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[datetime, datetime]]]:
     """Time held by each user's sessions (as interviewer or candidate) near [start, end)."""
     ids = list(user_ids)
-    found: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    wanted = set(ids)
-    rows = Session.objects.filter(
-        HOLDS_TIME,
-        Q(interviewer_id__in=ids) | Q(candidate_id__in=ids),
-        start__lt=end + DATE_MARGIN,
-        end__gt=start - DATE_MARGIN,
-    ).values_list("interviewer_id", "candidate_id", "start", "end")
-    for interviewer_id, candidate_id, begins, ends in rows:
-        for user_id in {interviewer_id, candidate_id} & wanted:
-            found[user_id].append((begins, ends))
-    return found
+    rows = sessions_holding_time(user_ids=ids, since=start - DATE_MARGIN, until=end + DATE_MARGIN)
+    return busy_by_person(rows, ids)
 
 
 def free_slots_for(

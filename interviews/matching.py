@@ -48,7 +48,12 @@ from accounts.expertise import contains_lookup
 from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingStatus
 from accounts.ratings import MAX_STARS, average_sentence, bayesian_expression, bayesian_rating
 from config import lookups  # noqa: F401  # registers `__any_of`
-from interviews.availability import DATE_MARGIN, date_changes
+from interviews.availability import (
+    DATE_MARGIN,
+    busy_by_person,
+    date_changes,
+    sessions_holding_time,
+)
 from interviews.capacity import week_key
 from interviews.models import HOLDS_TIME, Session, WeeklyWindow
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
@@ -491,17 +496,10 @@ def _read_nearby(ids: Sequence[int], *, around: _Around) -> _Nearby:
 
     One row per session or window, so the count of queries never grows with bookings.
     """
-    nearby = _Nearby()
-    for interviewer_id, candidate_id, begins, ends in Session.objects.filter(
-        HOLDS_TIME,
-        Q(interviewer_id__any_of=ids) | Q(candidate_id__any_of=ids),
-        start__lt=around.until,
-        end__gt=around.since,
-    ).values_list("interviewer_id", "candidate_id", "start", "end"):
+    rows = sessions_holding_time(user_ids=ids, since=around.since, until=around.until)
+    nearby = _Nearby(busy=dict(busy_by_person(rows, ids)))
+    for interviewer_id, _, begins, _ in rows:
         nearby.starts_given.setdefault(interviewer_id, []).append(begins)
-        # Busy either way: an interviewer can also practise as a candidate.
-        for user_id in {interviewer_id, candidate_id}:
-            nearby.busy.setdefault(user_id, []).append((begins, ends))
     nearby.extra, nearby.blackouts = date_changes(
         start=around.start, end=around.end, interviewer_ids=ids
     )
