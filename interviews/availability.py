@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -58,11 +59,7 @@ def availabilities(
 ) -> dict[int, Availability]:
     """Each interviewer's windows, blackouts and busy time around [start, end): 3 queries."""
     ids = [interviewer.pk for interviewer in interviewers]
-    weekly: dict[int, list[WeeklyRule]] = defaultdict(list)
-    for row in WeeklyWindow.objects.filter(interviewer_id__in=ids).values_list(
-        "interviewer_id", "weekday", "start_time", "end_time"
-    ):
-        weekly[row[0]].append(WeeklyRule(row[1], row[2], row[3]))
+    weekly = weekly_rules(ids)
     extra, blackouts = date_changes(start=start, end=end, interviewer_ids=ids)
     busy = busy_intervals(user_ids=ids, start=start, end=end)
     return {
@@ -75,6 +72,22 @@ def availabilities(
         )
         for interviewer in interviewers
     }
+
+
+def weekly_rules(interviewer_ids: Sequence[int]) -> dict[int, tuple[WeeklyRule, ...]]:
+    """Each interviewer's weekly windows, sorted (equal patterns compare equal): 1 query.
+
+    The one reader of weekly windows for the slot lists and matching; booking reads the
+    same rows with its one-off windows in a single statement (`_windows_around`), and a
+    test holds the two to the same answer.
+    """
+    found: dict[int, list[WeeklyRule]] = defaultdict(list)
+    for interviewer_id, weekday, begins, ends in WeeklyWindow.objects.filter(
+        interviewer_id__any_of=interviewer_ids
+    ).values_list("interviewer_id", "weekday", "start_time", "end_time"):
+        found[interviewer_id].append(WeeklyRule(weekday, begins, ends))
+    order = attrgetter("weekday", "start", "end")
+    return defaultdict(tuple, {pk: tuple(sorted(rules, key=order)) for pk, rules in found.items()})
 
 
 def date_changes(

@@ -22,27 +22,22 @@ import heapq
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     Expression,
     ExpressionWrapper,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    StringAgg,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 
 from accounts.expertise import contains_lookup
 from accounts.models import InterviewerLevel, InterviewerProfile, User, VettingStatus
@@ -53,9 +48,10 @@ from interviews.availability import (
     busy_by_person,
     date_changes,
     sessions_holding_time,
+    weekly_rules,
 )
 from interviews.capacity import week_key
-from interviews.models import HOLDS_TIME, Session, WeeklyWindow
+from interviews.models import HOLDS_TIME, Session
 from interviews.slots import Availability, ExtraWindow, Slot, WeeklyRule, generate_slots
 from interviews.waking_hours import WakingHours, is_inside_waking_hours, waking_hours_of
 from studyplans.selectors import weakest_areas_for
@@ -304,7 +300,7 @@ class _Row:
     weekly_capacity: int
     focus_overlap: int
     weak_overlap: int
-    weekly: str  # their weekly windows as one string, see `_weekly_signature`
+    weekly: tuple[WeeklyRule, ...]  # sorted, so equal patterns share their slots
     week_counts: Counter[tuple[int, int]]
     busy: list[tuple[datetime, datetime]]
     extra: list[ExtraWindow]
@@ -368,18 +364,18 @@ def find_matches(
     `excluding` names interviewers never to offer, such as one who just cancelled.
 
     Built for 100,000 interviewers and a million past sessions, in a number of queries
-    that never grows with bookings or interviewers: 10 (one fewer when `focus` is given,
-    one more when the candidate's profile is not loaded yet, and four more for each
+    that never grows with bookings or interviewers: 11 (one fewer when `focus` is given,
+    one more when the candidate's profile is not loaded yet, and five more for each
     further page in the rare search that must visit over FIRST_PAGE interviewers, see
     `_ranked_rows`):
     - Slot generation is the costly step (about half a millisecond an interviewer), and
       only the time-zone part needs slots. So this is a branch and bound: the database
       computes for every eligible interviewer an upper bound of the score (their real
       expertise and seniority parts; the most the load, novelty and time-zone parts can
-      add) and hands them over best bound first, with their weekly windows folded into
-      one string. Each is then scored exactly; once `limit` matches are found and the
-      next bound is below the `limit`-th score, nobody later can enter the list, so the
-      visit stops and the rest are never fetched. A bound equal to that score still goes
+      add) and hands them over best bound first, a page at a time. Each is then scored
+      exactly; once `limit` matches are found and the next bound is below the `limit`-th
+      score, nobody later can enter the list, so the visit stops and the rest are never
+      fetched. A bound equal to that score still goes
       on: the tie-break (earliest next slot) needs its slots.
     - For each page of the ranking, the sessions and one-off windows of its interviewers
       around the window are read in one query each, one row per session or window:
@@ -516,7 +512,7 @@ def _ranked_rows(
     together: dict[int, int],
     excluding: Collection[int] = (),
 ) -> Iterator[tuple[_Row, float]]:
-    """Eligible interviewers best bound first, with what scoring needs: 4 queries a page.
+    """Eligible interviewers best bound first, with what scoring needs: 5 queries a page.
 
     Each page is the ranking query for its rows, then their people (zone, weekly windows),
     sessions and one-off windows; the first page holds FIRST_PAGE rows, each next one
@@ -628,18 +624,24 @@ def _ranked_query(
     )
 
 
-def _people(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """Zone and weekly windows (as one string) of the active ones among `ids`: 1 query."""
+def _people(ids: Sequence[int]) -> dict[int, tuple[str, tuple[WeeklyRule, ...]]]:
+    """Zone and weekly windows of the active ones among `ids`: 2 queries."""
+    weekly = weekly_rules(ids)
     return {
-        pk: (zone, weekly or "")
-        for pk, zone, weekly in User.objects.filter(pk__any_of=ids, is_active=True)
-        .annotate(weekly=_weekly_signature())
-        .values_list("pk", "time_zone", "weekly")
+        pk: (zone, weekly[pk])
+        for pk, zone in User.objects.filter(pk__any_of=ids, is_active=True).values_list(
+            "pk", "time_zone"
+        )
     }
 
 
 def _row(
-    ranked: _Ranked, zone: str, weekly: str, *, nearby: _Nearby, together: dict[int, int]
+    ranked: _Ranked,
+    zone: str,
+    weekly: tuple[WeeklyRule, ...],
+    *,
+    nearby: _Nearby,
+    together: dict[int, int],
 ) -> _Row:
     pk = ranked.interviewer_id
     starts = nearby.starts_given.get(pk)
@@ -708,7 +710,6 @@ class _SlotGenerator:
         self.start, self.end, self.now = start, end, now
         self.also_busy = list(also_busy)
         self.hours = hours
-        self.weekly: dict[str, list[WeeklyRule]] = {}
         self.memo: dict[Hashable, tuple[list[Slot], int]] = {}
         self.inside: dict[Slot, bool] = {}
 
@@ -730,7 +731,7 @@ class _SlotGenerator:
         if key not in self.memo:
             availability = Availability(
                 time_zone=row.time_zone,
-                weekly=self._weekly(row.weekly),
+                weekly=list(row.weekly),
                 extra=row.extra,
                 blackouts=row.blackouts,
                 busy=[*busy, *self.also_busy],
@@ -755,54 +756,6 @@ class _SlotGenerator:
                 inside = self.inside[slot] = is_inside_waking_hours(slot, self.hours)
             count += inside
         return count
-
-    def _weekly(self, signature: str) -> list[WeeklyRule]:
-        if signature not in self.weekly:
-            self.weekly[signature] = _parse_weekly(signature)
-        return self.weekly[signature]
-
-
-# Weekly windows travel from the database as one string per interviewer, such as
-# "1 13:00:00 18:00:00;3 09:00:00 12:00:00": parsing short strings for the few visited is
-# far cheaper than building 30,000 rows, and equal strings mean equal weekly patterns.
-RULE_SEPARATOR = ";"
-
-
-def _weekly_signature() -> Subquery:
-    rule = Concat(
-        Cast("weekday", CharField()),
-        Value(" "),
-        Cast("start_time", CharField()),
-        Value(" "),
-        Cast("end_time", CharField()),
-        output_field=CharField(),
-    )
-    # Equal patterns give equal strings only in a fixed order; SQLite before 3.44 cannot
-    # order inside an aggregate, and there rows come in index order, which can only cost
-    # a missed share of generated slots, never a wrong slot.
-    ordered = connection.features.supports_aggregate_order_by_clause
-    folded = (
-        WeeklyWindow.objects.filter(interviewer_id=OuterRef("pk"))
-        .order_by()
-        .values("interviewer_id")
-        .annotate(
-            rules=StringAgg(
-                rule,
-                Value(RULE_SEPARATOR),
-                order_by=("weekday", "start_time", "end_time") if ordered else None,
-            )
-        )
-        .values("rules")
-    )
-    return Subquery(folded, output_field=CharField())
-
-
-def _parse_weekly(signature: str) -> list[WeeklyRule]:
-    rules = []
-    for text in filter(None, signature.split(RULE_SEPARATOR)):
-        weekday, begins, ends = text.split(" ")
-        rules.append(WeeklyRule(int(weekday), time.fromisoformat(begins), time.fromisoformat(ends)))
-    return rules
 
 
 def _window_weeks(row: _Row, *, start: datetime, end: datetime) -> set[tuple[int, int]]:

@@ -484,9 +484,9 @@ def test_it_costs_the_same_queries_whatever_the_bookings(
         book(giver, busy_candidate, start + timedelta(hours=number))
     fresh = User.objects.get(pk=candidate.pk)  # its profile is read inside, as in a request
     # profile, its focus areas, its plan's weakest areas, its own sessions (booked time and
-    # pair history), the ranked interviewers, their people, sessions and one-off windows,
-    # the matched users and their expertise.
-    with django_assert_num_queries(10):
+    # pair history), the ranked interviewers, their people, weekly windows, sessions and
+    # one-off windows, the matched users and their expertise.
+    with django_assert_num_queries(11):
         matches = find_matches(candidate=fresh, start=NOW, end=WINDOW_END, now=NOW)
     assert len(matches) == 3
 
