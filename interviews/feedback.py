@@ -180,26 +180,6 @@ def feedback_step(
     return FeedbackStep("Waiting for your interviewer's feedback", "")
 
 
-def calibration_text(*, average: float | None, self_score: int | None) -> str:
-    """The calibration gap in words: the interviewer's average beside the candidate's own.
-
-    For the candidate's report, which exists only once the feedback is revealed: a missing
-    self-assessment can then no longer come.
-    """
-    if self_score is None:
-        return "No comparison: you did not score yourself before the feedback was revealed."
-    if average is None:
-        return "No comparison: a score is missing."
-    gap = round(average - self_score, 1)
-    if gap == 0:
-        return f"Your own {self_score} matches your interviewer's {average:.1f}."
-    direction = "higher" if gap > 0 else "lower"
-    return (
-        f"Your interviewer's {average:.1f} is {abs(gap):.1f} {direction} "
-        f"than your own {self_score}."
-    )
-
-
 @dataclass(frozen=True)
 class PhaseEntry:
     prodding: str = ""
@@ -766,10 +746,12 @@ class PhaseReport:
     criteria: list[ScoredCriterion]
     average: float | None  # the interviewer's scores in this phase
     self_score: int | None  # the candidate's own, from the review
-    calibration: str
     prodding: str
     prodding_label: str
     notes: str
+    # In words for the reader, filled by `report_presenter`: blank from the service.
+    calibration: str = ""
+    gap: str = ""
 
 
 def report_phases(*, state: FeedbackState, review: Review | None) -> list[PhaseReport]:
@@ -796,7 +778,6 @@ def report_phases(*, state: FeedbackState, review: Review | None) -> list[PhaseR
                 criteria=scored,
                 average=average,
                 self_score=own.get(phase.slug),
-                calibration=calibration_text(average=average, self_score=own.get(phase.slug)),
                 prodding=entry.prodding,
                 prodding_label=Prodding(entry.prodding).label if entry.prodding else "",
                 notes=entry.notes,

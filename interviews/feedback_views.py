@@ -44,6 +44,7 @@ from accounts.models import User
 from config.errors import DomainError
 from config.htmx import HtmxHttpRequest
 from interviews import feedback as service
+from interviews import report_presenter as presenter
 from interviews.briefs import candidate_brief
 from interviews.feedback import FeedbackState, PhaseEntry
 from interviews.models import (
@@ -633,168 +634,10 @@ def report(request: HttpRequest, session_id: int) -> HttpResponse:
         missed = service.self_assessment_missed(
             feedback_submitted_at=state.submitted_at, review=review, now=now
         )
-        ctx["report"] = _report(state, review, is_interviewer=is_interviewer, missed=missed)
-    return render(request, REPORT_TEMPLATE, ctx)
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    text: str
-    skill_area: str
-    score: int | None
-    meaning: str
-
-
-@dataclass(frozen=True)
-class ReportPhase:
-    slug: str
-    name: str
-    rows: list[ReportRow]
-    calibration: str
-    prodding: str
-    notes: str
-
-
-@dataclass(frozen=True)
-class GapRow:
-    name: str
-    slug: str
-    average: float | None
-    self_score: int | None
-    gap: str
-
-
-def _report(
-    state: FeedbackState, review: Review | None, *, is_interviewer: bool, missed: bool
-) -> dict[str, Any]:
-    """`missed`: there is no self-assessment and none can come, the feedback being revealed."""
-    feedback = state.feedback
-    assert feedback is not None  # noqa: S101 - only submitted feedback is reported
-    phases = service.report_phases(state=state, review=review)
-    return {
-        "rubric_version": state.rubric.number,
-        "submitted_at": state.submitted_at,
-        "recommendation": feedback.get_recommendation_display(),
-        "level": feedback.get_level_display(),
-        "strengths": state.strengths,
-        "improvements": state.improvements,
-        "no_self_assessment": (
-            (
-                "The candidate did not score themselves before your feedback was revealed "
-                "to them, so there is no calibration gap to show."
-                if is_interviewer
-                else "You did not score yourself before the feedback was revealed, so there "
-                "is no calibration gap to show."
-            )
-            if missed
-            else ""
-        ),
-        "gaps": [
-            GapRow(
-                phase.name,
-                phase.slug,
-                phase.average,
-                phase.self_score,
-                gap_words(
-                    average=phase.average,
-                    self_score=phase.self_score,
-                    is_interviewer=is_interviewer,
-                    missed=missed,
-                ),
-            )
-            for phase in phases
-        ],
-        "phases": [
-            ReportPhase(
-                slug=phase.slug,
-                name=phase.name,
-                rows=[
-                    ReportRow(
-                        item.criterion.text,
-                        item.criterion.skill_area.name,
-                        item.score,
-                        item.level_text,
-                    )
-                    for item in phase.criteria
-                ],
-                calibration=(
-                    interviewer_calibration(
-                        average=phase.average, self_score=phase.self_score, missed=missed
-                    )
-                    if is_interviewer
-                    else phase.calibration
-                ),
-                prodding=phase.prodding_label,
-                notes=phase.notes,
-            )
-            for phase in phases
-        ],
-    }
-
-
-def gap_words(
-    *, average: float | None, self_score: int | None, is_interviewer: bool, missed: bool
-) -> str:
-    """The calibration gap in the summary table: a signed number and who scored higher."""
-    if self_score is None and missed:
-        return "No self-assessment"
-    if average is None or self_score is None:
-        return "No comparison"
-    gap = round(self_score - average, 1)
-    if gap == 0:
-        return "0: the same"
-    who = "the candidate" if is_interviewer else "you"
-    direction = "higher" if gap > 0 else "lower"
-    return f"{gap:+.1f}: {who} scored {direction}"
-
-
-def interviewer_calibration(*, average: float | None, self_score: int | None, missed: bool) -> str:
-    """The calibration gap as the interviewer reads it: their average beside the candidate's."""
-    if average is None:
-        return "No scores in this phase."
-    if self_score is None and missed:
-        return (
-            f"Your average: {average:.1f}. The candidate gave no self-assessment before "
-            "the feedback was revealed."
+        ctx["report"] = presenter.report(
+            state, review, is_interviewer=is_interviewer, missed=missed
         )
-    if self_score is None:
-        return f"Your average: {average:.1f}. The candidate has not scored themselves yet."
-    gap = round(self_score - average, 1)
-    if gap == 0:
-        return f"Your average {average:.1f} matches the candidate's own {self_score}."
-    direction = "higher" if gap > 0 else "lower"
-    return (
-        f"The candidate scored themselves {self_score}, {abs(gap):.1f} {direction} "
-        f"than your average {average:.1f}."
-    )
-
-
-# --- The session page's feedback section ---------------------------------------------------
-
-
-def feedback_panel(*, session: Session, user: User, now: datetime) -> dict[str, Any] | None:
-    """What the session page says about feedback and the review, with links; None: nothing."""
-    if not service.feedback_is_open(session=session, now=now):
-        return None
-    if user.pk == session.interviewer_id:
-        feedback = service.get_feedback(session=session)
-        submitted = feedback is not None and feedback.is_submitted
-        return {
-            "side": "interviewer",
-            "status": "none" if feedback is None else feedback.status,
-            "submitted_at": feedback.submitted_at if feedback is not None else None,
-            "due_at": service.feedback_due_at(session_end=session.end),
-            "overdue": service.is_feedback_overdue(
-                session_end=session.end, submitted=submitted, now=now
-            ),
-        }
-    view = service.feedback_for_candidate(session=session, user=user, now=now)
-    return {
-        "side": "candidate",
-        "reviewed": view.review is not None,
-        "visible": view.visible,
-        "message": view.message,
-    }
+    return render(request, REPORT_TEMPLATE, ctx)
 
 
 # --- Helpers -------------------------------------------------------------------------------

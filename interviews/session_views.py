@@ -30,7 +30,6 @@ from interviews.availability import busy_intervals, free_slots
 from interviews.briefs import candidate_brief
 from interviews.calendar import ics_filename, session_ics
 from interviews.feedback import FeedbackStep, feedback_is_open, feedback_step
-from interviews.feedback_views import feedback_panel
 from interviews.interviewers import interviewer_summary
 from interviews.links import booking_url
 from interviews.matching import Match, find_matches
@@ -44,6 +43,7 @@ from interviews.models import (
     Session,
     SessionStatus,
 )
+from interviews.report_presenter import feedback_panel
 from interviews.room import AgendaItem, agenda, current_item, join_opens_at, join_state
 from interviews.selectors import (
     get_session_for_user,

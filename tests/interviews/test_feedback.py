@@ -22,7 +22,6 @@ from config.errors import DomainError
 from interviews.feedback import (
     FeedbackState,
     PhaseEntry,
-    calibration_text,
     feedback_due_at,
     feedback_for_candidate,
     feedback_for_interviewer,
@@ -49,6 +48,7 @@ from interviews.models import (
     Session,
     SessionStatus,
 )
+from interviews.report_presenter import candidate_calibration
 from interviews.rubrics import (
     PHASE_SLUGS,
     copy_rubric_version,
@@ -177,7 +177,7 @@ def test_it_decides_the_reveal_from_both_sides_and_time(
 def test_it_puts_the_calibration_gap_in_words(
     average: float | None, own: int | None, text: str
 ) -> None:
-    assert calibration_text(average=average, self_score=own) == text
+    assert candidate_calibration(average=average, self_score=own) == text
 
 
 def test_it_names_every_missing_item_in_form_order() -> None:
@@ -766,7 +766,9 @@ def test_it_reports_each_phase_beside_the_self_assessment(session: Session) -> N
     assert [item.score for item in functional.criteria] == [3, 2]
     assert functional.criteria[0].level_text == functional.criteria[0].criterion.level_3
     assert (functional.average, functional.self_score) == (2.5, 3)
-    assert functional.calibration == "Your interviewer's 2.5 is 0.5 lower than your own 3."
+    assert candidate_calibration(average=functional.average, self_score=functional.self_score) == (
+        "Your interviewer's 2.5 is 0.5 lower than your own 3."
+    )
     assert (functional.prodding, functional.prodding_label) == ("some", "Some")
     assert functional.notes == "Notes on functional-spec."
 
