@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -677,59 +676,6 @@ def feedback_for_candidate(
             "as it is submitted."
         )
     return CandidateFeedback(False, visible_at, message, None, review)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(ZoneInfo("UTC")).isoformat() if moment is not None else None
-
-
-def feedback_data(state: FeedbackState) -> dict[str, Any]:
-    """SPEC §10's feedback, with what a client needs to edit it (`revision`) and when it is due."""
-    return {
-        "session": state.session.pk,
-        "status": state.status,
-        "revision": state.revision,
-        "rubric_version": state.rubric.number,
-        "scores": {str(criterion_id): score for criterion_id, score in state.scores.items()},
-        "phases": {
-            slug: {"prodding": entry.prodding, "notes": entry.notes}
-            for slug, entry in state.phases.items()
-        },
-        "recommendation": state.recommendation,
-        "level": state.level,
-        "strengths": state.strengths,
-        "improvements": state.improvements,
-        "opens_at": _iso(state.session.start),
-        "due_at": _iso(state.due_at),
-        "overdue": state.overdue,
-        "editable": state.editable,
-        "updated_at": _iso(state.updated_at),
-        "submitted_at": _iso(state.submitted_at),
-    }
-
-
-def candidate_feedback_data(view: CandidateFeedback) -> dict[str, Any]:
-    """Before the reveal only when and why; after it the whole feedback."""
-    if not view.visible or view.state is None:
-        return {"status": "hidden", "visible_at": _iso(view.visible_at), "message": view.message}
-    data = feedback_data(view.state)
-    del data["editable"]
-    data["visible_at"] = _iso(view.visible_at)
-    return data
-
-
-def review_data(review: Review) -> dict[str, Any]:
-    """SPEC §10's review."""
-    return {
-        "session": review.session_id,
-        "rating": review.rating,
-        "comment": review.comment,
-        "would_practise_again": review.would_practise_again,
-        "share_comment": review.share_comment,
-        # None: the review came after the reveal, without one.
-        "self_assessment": review.self_assessment or None,
-        "created_at": _iso(review.created_at),
-    }
 
 
 @dataclass(frozen=True)

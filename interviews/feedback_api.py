@@ -4,13 +4,18 @@
 `POST sessions/{id}/review/`, `GET rubrics/current/`. Another user's session is a 404
 (`get_session_for_user`); the rules live in interviews.feedback, which answers 409 for
 feedback before the start, a stale revision, or anything after the submit, and 400 naming
-each missing or bad field. The serializers here describe the shapes for the schema and
-parse nothing: the services check the input, so the page and the API give the same errors.
+each missing or bad field.
+
+Layers: the services parse the input (`parse_feedback_data`, `parse_review_data`), one
+parser for the page's form and this API, so both give the same errors; the serializers here
+turn the services' results into the answers, and describe the request bodies for the
+schema.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -20,25 +25,31 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import signed_in_user
+from accounts.models import User
 from interviews.feedback import (
-    candidate_feedback_data,
-    feedback_data,
+    CandidateFeedback,
     feedback_for_candidate,
     feedback_for_interviewer,
     parse_revision,
-    review_data,
     save_feedback_draft,
     submit_feedback,
     submit_review,
 )
-from interviews.models import LevelShown, Prodding, Recommendation
+from interviews.models import LevelShown, Prodding, Recommendation, Session
 from interviews.rubrics import get_current_rubric, rubric_data
 from interviews.selectors import get_session_for_user
 
 WRITABLE = ("scores", "phases", "recommendation", "level", "strengths", "improvements")
 
 
-# --- Shapes, for the schema ----------------------------------------------------------------
+# --- Shapes ------------------------------------------------------------------------------------
+
+
+class InstantField(serializers.DateTimeField):
+    """An instant as ISO 8601 in UTC with "+00:00", as every answer of this API gives it."""
+
+    def to_representation(self, value: datetime) -> str:
+        return value.astimezone(UTC).isoformat()
 
 
 class PhaseEntrySerializer(serializers.Serializer):
@@ -74,25 +85,31 @@ class FeedbackDraftSerializer(FeedbackPartsSerializer):
 
 
 class FeedbackSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
+    """SPEC §10's feedback, from a `FeedbackState`, with what a client needs to edit it
+    (`revision`) and when it is due."""
+
+    session = serializers.IntegerField(source="session.pk")
     status = serializers.ChoiceField(choices=["none", "draft", "submitted"])
     revision = serializers.IntegerField()
-    rubric_version = serializers.IntegerField()
+    rubric_version = serializers.IntegerField(source="rubric.number")
     scores = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=4))
     phases = serializers.DictField(child=PhaseEntrySerializer())
     recommendation = serializers.ChoiceField(choices=["", *Recommendation.values])
     level = serializers.ChoiceField(choices=["", *LevelShown.values])
     strengths = serializers.CharField(allow_blank=True)
     improvements = serializers.CharField(allow_blank=True)
-    opens_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    opens_at = InstantField(source="session.start")
+    due_at = InstantField()
     overdue = serializers.BooleanField()
     editable = serializers.BooleanField(required=False, help_text="For the interviewer only.")
-    updated_at = serializers.DateTimeField(allow_null=True)
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    visible_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="For the candidate only."
-    )
+    updated_at = InstantField(allow_null=True)
+    submitted_at = InstantField(allow_null=True)
+    visible_at = InstantField(required=False, allow_null=True, help_text="For the candidate only.")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        data.pop("visible_at", None)  # the candidate's answer adds it, see `_for_candidate`
+        return data
 
 
 class HiddenFeedbackSerializer(serializers.Serializer):
@@ -111,7 +128,9 @@ FEEDBACK_OR_HIDDEN = PolymorphicProxySerializer(
 
 
 class ReviewSerializer(serializers.Serializer):
-    session = serializers.IntegerField(read_only=True)
+    """SPEC §10's review; as a request body, for the schema (the service parses it)."""
+
+    session = serializers.IntegerField(source="session_id", read_only=True)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True)
     would_practise_again = serializers.BooleanField()
@@ -133,7 +152,13 @@ class ReviewSerializer(serializers.Serializer):
             "review sent after the reveal."
         ),
     )
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = InstantField(read_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        # None: the review came after the reveal, without one.
+        data["self_assessment"] = instance.self_assessment or None
+        return data
 
 
 class CriterionSerializer(serializers.Serializer):
@@ -170,6 +195,21 @@ def _parts(body: Mapping[str, Any]) -> dict[str, Any]:
     return {name: body[name] for name in WRITABLE if name in body}
 
 
+def _for_interviewer(*, session: Session, user: User) -> dict[str, Any]:
+    return dict(FeedbackSerializer(feedback_for_interviewer(session=session, user=user)).data)
+
+
+def _for_candidate(view: CandidateFeedback) -> dict[str, Any]:
+    """Before the reveal only when and why; after it the whole feedback."""
+    visible_at = InstantField().to_representation(view.visible_at) if view.visible_at else None
+    if not view.visible or view.state is None:
+        return {"status": "hidden", "visible_at": visible_at, "message": view.message}
+    data = dict(FeedbackSerializer(view.state).data)
+    del data["editable"]
+    data["visible_at"] = visible_at
+    return data
+
+
 class FeedbackDetail(APIView):
     @extend_schema(
         responses=FEEDBACK_OR_HIDDEN,
@@ -184,8 +224,8 @@ class FeedbackDetail(APIView):
         user = signed_in_user(request)
         session = get_session_for_user(user=user, session_id=session_id)
         if user.pk == session.interviewer_id:
-            return Response(feedback_data(feedback_for_interviewer(session=session, user=user)))
-        return Response(candidate_feedback_data(feedback_for_candidate(session=session, user=user)))
+            return Response(_for_interviewer(session=session, user=user))
+        return Response(_for_candidate(feedback_for_candidate(session=session, user=user)))
 
     @extend_schema(request=FeedbackDraftSerializer, responses=FeedbackSerializer)
     def put(self, request: Request, session_id: int) -> Response:
@@ -198,7 +238,7 @@ class FeedbackDetail(APIView):
             data=_parts(body),
             revision=parse_revision(body.get("revision")),
         )
-        return Response(feedback_data(feedback_for_interviewer(session=session, user=user)))
+        return Response(_for_interviewer(session=session, user=user))
 
 
 class FeedbackSubmit(APIView):
@@ -221,7 +261,7 @@ class FeedbackSubmit(APIView):
             revision=parse_revision(body.get("revision")),
             data=parts or None,
         )
-        return Response(feedback_data(feedback_for_interviewer(session=session, user=user)))
+        return Response(_for_interviewer(session=session, user=user))
 
 
 class ReviewCreate(APIView):
@@ -230,7 +270,7 @@ class ReviewCreate(APIView):
         user = signed_in_user(request)
         session = get_session_for_user(user=user, session_id=session_id)
         review = submit_review(session=session, by=user, data=_body(request))
-        return Response(review_data(review), status=201)
+        return Response(ReviewSerializer(review).data, status=201)
 
 
 class CurrentRubric(APIView):
