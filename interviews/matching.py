@@ -285,6 +285,8 @@ BUSY_MARGIN = timedelta(days=1)
 # (about 150 at 10,000 interviewers and at 100,000 alike). A later page is read only when
 # the bound is still open at the end of one, each BATCH_GROWTH times larger than the last.
 FIRST_PAGE = 200
+# No page larger: its ids travel as one list, and SQLite takes at most 32,766 parameters.
+LAST_PAGE = 10_000
 # Added to the database's bound so that float rounding there can never put it below the
 # exact score computed here.
 BOUND_SLACK = 1e-9
@@ -538,7 +540,7 @@ def _ranked_rows(
                 yield _row(ranked, zone, weekly, nearby=nearby, together=together), ranked.bound
         if len(page) < size:
             return
-        offset, size = offset + size, size * BATCH_GROWTH
+        offset, size = offset + size, min(size * BATCH_GROWTH, LAST_PAGE)
 
 
 @dataclass(frozen=True)

@@ -550,3 +550,24 @@ def test_it_keeps_the_bound_exact_when_the_rating_outweighs_seniority(
 
     assert matched_ids(candidate) == [principal.pk, staff.pk]
     assert matched_ids(candidate, limit=1) == [principal.pk]
+
+
+def test_it_reads_pages_no_larger_than_the_last_size(
+    candidate: User, make_interviewer: MakeInterviewer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages of 1, then 4 capped to 2: all five are still visited, in the same order.
+    friday_first = [
+        make_interviewer(windows=((weekday, time(13), time(15)),)).pk for weekday in (4, 3, 2, 1, 0)
+    ]
+    monkeypatch.setattr(matching, "FIRST_PAGE", 1)
+    monkeypatch.setattr(matching, "LAST_PAGE", 2)
+    sizes: list[int] = []
+    read_nearby = matching._read_nearby
+
+    def counting(ids: Any, **kwargs: Any) -> Any:
+        sizes.append(len(ids))
+        return read_nearby(ids, **kwargs)
+
+    monkeypatch.setattr(matching, "_read_nearby", counting)
+    assert matched_ids(candidate, limit=5) == friday_first[::-1]
+    assert sizes == [1, 2, 2]
