@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, CharField, Exists, OuterRef, StringAgg, Subquery, Value, When
-from django.db.models.functions import Concat
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
 from accounts.models import InterviewerProfile, SkillArea
 
@@ -44,27 +44,22 @@ def refresh(
     # Sorted where the database can order inside an aggregate (SQLite from 3.44); the order
     # is for people reading the column, `contains` matches in any order.
     ordered = "skillarea__slug" if connection.features.supports_aggregate_order_by_clause else None
-    folded = (
+    wrapped = (
         through.objects.filter(interviewerprofile_id=OuterRef("pk"))
         .order_by()
         .values("interviewerprofile_id")
-        .annotate(slugs=StringAgg("skillarea__slug", Value(SEPARATOR), order_by=ordered))
-        .values("slugs")  # type: ignore[misc]  # django-stubs cannot see the annotation
-    )
-    key = Case(
-        # Django's Concat reads NULL as "": no expertise must give "", not ",,".
-        When(
-            Exists(through.objects.filter(interviewerprofile_id=OuterRef("pk"))),
-            then=Concat(
+        .annotate(
+            slugs=Concat(
                 Value(SEPARATOR),
-                Subquery(folded, output_field=CharField()),
+                StringAgg("skillarea__slug", Value(SEPARATOR), order_by=ordered),
                 Value(SEPARATOR),
                 output_field=CharField(),
-            ),
-        ),
-        default=Value(""),
-        output_field=CharField(),
+            )
+        )
+        .values("slugs")  # type: ignore[misc]  # django-stubs cannot see the annotation
     )
+    # No expertise: the grouped subquery has no row, NULL, stored as "".
+    key = Coalesce(Subquery(wrapped, output_field=CharField()), Value(""))
     profiles = model.objects.all()
     if profile_ids is not None:
         profiles = profiles.filter(pk__in=list(profile_ids))

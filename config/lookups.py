@@ -1,6 +1,6 @@
 """`field__any_of=[...]`: membership in a long list of ids as one array parameter.
 
-`__in` with a page of 400 ids sends 400 placeholders, and psycopg's client-side binding
+`__in` with a page of 200 ids sends 200 placeholders, and psycopg's client-side binding
 splits and quotes every one of them on each query: about 4 ms of Python per query for a
 matching page, more than PostgreSQL takes to answer. `= ANY(%s)` sends the list as a
 single array, which PostgreSQL matches with the same index scans. Other databases get
@@ -22,8 +22,7 @@ class AnyOf(In):
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [value.pk if hasattr(value, "pk") else value for value in self.rhs]
-        return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
 IntegerField.register_lookup(AnyOf)

@@ -377,8 +377,8 @@ def find_matches(
       add) and hands them over best bound first, a page at a time. Each is then scored
       exactly; once `limit` matches are found and the next bound is below the `limit`-th
       score, nobody later can enter the list, so the visit stops and the rest are never
-      fetched. A bound equal to that score still goes
-      on: the tie-break (earliest next slot) needs its slots.
+      fetched. A bound equal to that score still goes on: the tie-break (earliest next
+      slot) needs its slots.
     - For each page of the ranking, the sessions and one-off windows of its interviewers
       around the window are read in one query each, one row per session or window:
       capacity, load and busy time. Never everyone's: that grows with the service.
@@ -518,7 +518,8 @@ def _ranked_rows(
 
     Each page is the ranking query for its rows, then their people (zone, weekly windows),
     sessions and one-off windows; the first page holds FIRST_PAGE rows, each next one
-    BATCH_GROWTH times more, and a page is only read if the visit gets there.
+    BATCH_GROWTH times more up to LAST_PAGE, and a page is only read if the visit gets
+    there.
     """
     found = _ranked_query(
         target_level=target_level,
@@ -741,7 +742,7 @@ class _SlotGenerator:
             slots = generate_slots(availability, start=self.start, end=self.end, now=self.now)
             self.memo[key] = (slots, self._inside(slots))
         slots, inside = self.memo[key]
-        full = [week for week, count in row.week_counts.items() if count >= row.weekly_capacity]
+        full = _full_weeks(row)
         if full:  # rare: only then is each slot's week worth working out
             tz = ZoneInfo(row.time_zone)
             slots = [slot for slot in slots if week_key(slot.start, tz) not in full]
@@ -771,14 +772,15 @@ def _window_weeks(row: _Row, *, start: datetime, end: datetime) -> set[tuple[int
     return weeks
 
 
+def _full_weeks(row: _Row) -> set[tuple[int, int]]:
+    """The weeks (`week_key`) in which the interviewer is already at capacity."""
+    return {week for week, count in row.week_counts.items() if count >= row.weekly_capacity}
+
+
 def _full_all_window(row: _Row, *, start: datetime, end: datetime) -> bool:
     """At capacity in every week the window touches, so no slot could be offered."""
-    if not any(count >= row.weekly_capacity for count in row.week_counts.values()):
-        return False
-    return all(
-        row.week_counts[week] >= row.weekly_capacity
-        for week in _window_weeks(row, start=start, end=end)
-    )
+    full = _full_weeks(row)
+    return bool(full) and _window_weeks(row, start=start, end=end) <= full
 
 
 def _sessions_this_week(row: _Row, *, now: datetime) -> int:

@@ -60,7 +60,7 @@ def test_it_finds_the_same_people_busy_in_booking_sql_as_in_python() -> None:
     people = _people()
     _random_sessions(people, chooser)
     interviewers = [person for person in people if person.is_interviewer]
-    checked = busy_seen = 0
+    busy_seen = 0
     for _ in range(200):
         interviewer = chooser.choice(interviewers)
         candidate = chooser.choice([person for person in people if person.pk != interviewer.pk])
@@ -74,6 +74,5 @@ def test_it_finds_the_same_people_busy_in_booking_sql_as_in_python() -> None:
         python = (bool(busy.get(candidate.pk)), bool(busy.get(interviewer.pk)))
 
         assert (facts.candidate_busy, facts.interviewer_busy) == python
-        checked += 1
         busy_seen += any(python)
-    assert checked == 200 and 20 < busy_seen < 180  # both answers were exercised
+    assert 20 < busy_seen < 180  # both answers were exercised
