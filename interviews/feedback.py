@@ -38,13 +38,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -52,27 +50,20 @@ from django.utils import timezone
 from accounts.models import InterviewerProfile, User
 from config import timefmt
 from config.errors import DomainError
-from config.fields import MAX_DATABASE_INTEGER
+from interviews.feedback_input import parse_feedback_data, parse_review_data
 from interviews.models import (
-    MAX_RATING,
-    MAX_SCORE,
-    MIN_RATING,
-    MIN_SCORE,
     TOOK_PLACE,
     Criterion,
     CriterionScore,
     Feedback,
     FeedbackStatus,
-    LevelShown,
     PhaseNote,
     Prodding,
-    Recommendation,
     Review,
     RubricVersion,
     Session,
 )
 from interviews.rubrics import (
-    PHASE_BY_SLUG,
     PHASE_SLUGS,
     PHASES,
     get_current_rubric,
@@ -84,7 +75,6 @@ logger = logging.getLogger(__name__)
 
 FEEDBACK_DUE_AFTER = timedelta(hours=24)
 REVEAL_AFTER = timedelta(hours=72)
-MAX_TEXT = 10_000
 
 
 FeedbackStatusName = Literal["none", "draft", "submitted"]
@@ -217,250 +207,6 @@ def missing_items(
     if not improvements.strip():
         missing["improvements"] = ["Write the most important things to improve."]
     return missing
-
-
-@dataclass
-class FeedbackChanges:
-    """A validated draft save: only what the request gave."""
-
-    scores: dict[int, int | None] = field(default_factory=dict)  # None clears a score
-    phases: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> given fields
-    overall: dict[str, str] = field(default_factory=dict)  # recommendation, level, texts
-
-
-def _choice(value: Any, allowed: Iterable[str]) -> str | None:
-    """The value if it is one of `allowed` or blank (None counts as blank); else None."""
-    if value is None or value == "":
-        return ""
-    return value if isinstance(value, str) and value in allowed else None
-
-
-# The one layer that reads values out of a JSON body or a posted form: Django's own
-# fields, so "²" or a 5,000-digit string is refused as a number is, and a NUL byte (which
-# PostgreSQL refuses in text) is refused before it reaches the database.
-TEXT_FIELD = forms.CharField(required=False, max_length=MAX_TEXT, strip=False)
-CRITERION_ID_FIELD = forms.IntegerField(min_value=1, max_value=MAX_DATABASE_INTEGER)
-SCORE_FIELD = forms.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE)
-RATING_FIELD = forms.IntegerField(min_value=MIN_RATING, max_value=MAX_RATING)
-REVISION_FIELD = forms.IntegerField(min_value=0, max_value=MAX_DATABASE_INTEGER)
-
-
-def _cleaned(form_field: forms.Field, value: Any) -> Any | None:
-    """The value as the field reads it, or None if the field refuses it."""
-    try:
-        return form_field.clean(value)
-    except ValidationError:
-        return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return ""
-    # A form field would read a number as its digits; a client sending one made a mistake.
-    return _cleaned(TEXT_FIELD, value) if isinstance(value, str) else None
-
-
-def _text_errors(value: Any, what: str) -> list[str]:
-    """Why `_text` refused a value, in the field's own words where it has them ("Null
-    characters are not allowed.", "Ensure this value has at most 5000 characters...")."""
-    if isinstance(value, str):
-        try:
-            TEXT_FIELD.clean(value)
-        except ValidationError as error:
-            return list(error.messages)
-    return [f"Write {what} as text of at most {MAX_TEXT:,} characters."]
-
-
-def _integer(value: Any, form_field: forms.IntegerField) -> int | None:
-    # True is an int to Python, and "true" is no number; a form field would read 1 and fail.
-    return None if isinstance(value, bool) else _cleaned(form_field, value)
-
-
-def clean_criterion_id(value: Any) -> int | None:
-    return _integer(value, CRITERION_ID_FIELD)
-
-
-def clean_score(value: Any) -> int | None:
-    return _integer(value, SCORE_FIELD)
-
-
-def parse_feedback_data(
-    *, data: Mapping[str, Any], criteria: Iterable[Criterion], rubric_number: int
-) -> FeedbackChanges:
-    """Check a draft save against the rubric; every bad field is named at once.
-
-    Keys outside the feedback's writable parts (`status`, `revision`, `due_at`...) are
-    ignored, so a client may send back what it read.
-    """
-    criterion_ids = {criterion.pk for criterion in criteria}
-    errors: dict[str, list[str]] = {}
-    changes = FeedbackChanges()
-
-    scores = data.get("scores", {})
-    if not isinstance(scores, Mapping):
-        errors["scores"] = ["Send the scores as an object of criterion id to score."]
-    else:
-        for key, value in scores.items():
-            criterion_id = clean_criterion_id(key)
-            if criterion_id is None or criterion_id not in criterion_ids:
-                errors[f"scores.{key}"] = [
-                    f"Rubric version {rubric_number} has no criterion {key}."
-                ]
-                continue
-            if value is None or value == "":
-                changes.scores[criterion_id] = None
-                continue
-            score = clean_score(value)
-            if score is None:
-                errors[f"scores.{key}"] = [f"Score {MIN_SCORE} to {MAX_SCORE}."]
-                continue
-            changes.scores[criterion_id] = score
-
-    phases = data.get("phases", {})
-    if not isinstance(phases, Mapping):
-        errors["phases"] = ["Send the phases as an object keyed by phase slug."]
-    else:
-        for slug, entry in phases.items():
-            if slug not in PHASE_BY_SLUG:
-                errors[f"phases.{slug}"] = [
-                    f"No phase “{slug}”; use one of {', '.join(PHASE_SLUGS)}."
-                ]
-                continue
-            if not isinstance(entry, Mapping):
-                errors[f"phases.{slug}"] = ["Send prodding and notes as an object."]
-                continue
-            given: dict[str, str] = {}
-            if "prodding" in entry:
-                prodding = _choice(entry["prodding"], Prodding.values)
-                if prodding is None:
-                    errors[f"phases.{slug}.prodding"] = ["Choose none, some or a-lot."]
-                else:
-                    given["prodding"] = prodding
-            if "notes" in entry:
-                notes = _text(entry["notes"])
-                if notes is None:
-                    errors[f"phases.{slug}.notes"] = _text_errors(entry["notes"], "the notes")
-                else:
-                    given["notes"] = notes
-            changes.phases[slug] = given
-
-    choices = {
-        "recommendation": (
-            Recommendation.values,
-            "Choose strong-no-hire, no-hire, hire or strong-hire.",
-        ),
-        "level": (LevelShown.values, "Choose mid, senior or staff."),
-    }
-    for name, (allowed, message) in choices.items():
-        if name in data:
-            chosen = _choice(data[name], allowed)
-            if chosen is None:
-                errors[name] = [message]
-            else:
-                changes.overall[name] = chosen
-    for name in ("strengths", "improvements"):
-        if name in data:
-            text = _text(data[name])
-            if text is None:
-                errors[name] = _text_errors(data[name], "this")
-            else:
-                changes.overall[name] = text
-
-    if errors:
-        raise ValidationError(errors)
-    return changes
-
-
-def parse_revision(value: Any) -> int | None:
-    """The revision a client says it last read: absent means "do not check"."""
-    if value is None or value == "":
-        return None
-    revision = _integer(value, REVISION_FIELD)
-    if revision is None:
-        raise ValidationError({"revision": ["Send the revision you last read, a whole number."]})
-    return revision
-
-
-@dataclass(frozen=True)
-class ReviewInput:
-    rating: int
-    comment: str
-    would_practise_again: bool
-    self_assessment: dict[str, int]
-    share_comment: bool = False
-
-
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-
-
-SELF_ASSESSMENT_CLOSED = (
-    "Your feedback is already open to you, so the review no longer takes a self-assessment: "
-    "send it without one."
-)
-
-
-def parse_review_data(*, data: Mapping[str, Any], takes_self_assessment: bool) -> ReviewInput:
-    """Check a review; every bad or missing field is named at once.
-
-    While `takes_self_assessment`, the self-assessment is required; after the reveal it is
-    refused (absent, null and {} all mean "none").
-    """
-    errors: dict[str, list[str]] = {}
-    rating = _integer(data.get("rating"), RATING_FIELD)
-    if rating is None:
-        errors["rating"] = [f"Rate your interviewer from {MIN_RATING} to {MAX_RATING}."]
-    comment = _text(data.get("comment", ""))
-    if comment is None:
-        errors["comment"] = _text_errors(data.get("comment"), "the comment")
-    again = data.get("would_practise_again")
-    if isinstance(again, str):
-        again = True if again.lower() in _TRUE else False if again.lower() in _FALSE else None
-    if not isinstance(again, bool):
-        errors["would_practise_again"] = ["Choose yes or no."]
-    share = _share_comment(data.get("share_comment", False))
-    if share is None:
-        errors["share_comment"] = [SHARE_COMMENT_ERROR]
-    given = data.get("self_assessment")
-    self_assessment: dict[str, int] = {}
-    if not takes_self_assessment:
-        if given:
-            errors["self_assessment"] = [SELF_ASSESSMENT_CLOSED]
-    elif not isinstance(given, Mapping):
-        errors["self_assessment"] = [
-            "Score yourself 1 to 4 for each phase, as an object keyed by phase slug."
-        ]
-    else:
-        for slug in given:
-            if slug not in PHASE_BY_SLUG:
-                errors[f"self_assessment.{slug}"] = [
-                    f"No phase “{slug}”; use one of {', '.join(PHASE_SLUGS)}."
-                ]
-        for phase in PHASES:
-            score = clean_score(given.get(phase.slug))
-            if score is None:
-                errors[f"self_assessment.{phase.slug}"] = [
-                    f"Score yourself {MIN_SCORE} to {MAX_SCORE} for {phase.name}."
-                ]
-            else:
-                self_assessment[phase.slug] = score
-    if errors:
-        raise ValidationError(errors)
-    assert rating is not None and comment is not None and isinstance(again, bool)  # noqa: S101
-    return ReviewInput(rating, comment, again, self_assessment, share_comment=bool(share))
-
-
-SHARE_COMMENT_ERROR = (
-    "Say whether your comment may appear, without your name, on the interviewer's profile: "
-    "true or false."
-)
-
-
-def _share_comment(value: object) -> bool | None:
-    """The consent to share the comment, or None for anything that is not a yes or a no."""
-    if isinstance(value, str):
-        return True if value.lower() in _TRUE else False if value.lower() in _FALSE else None
-    return value if isinstance(value, bool) else None
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -806,7 +552,9 @@ def save_feedback_draft(
         _require_fresh(feedback, revision, by)
         rubric = get_rubric(rubric_id=feedback.rubric_id) if feedback else get_current_rubric()
         changes = parse_feedback_data(
-            data=data, criteria=rubric.criteria.all(), rubric_number=rubric.number
+            data=data,
+            criterion_ids={criterion.pk for criterion in rubric.criteria.all()},
+            rubric_number=rubric.number,
         )
         if feedback is None:
             feedback = Feedback(session=current, rubric=rubric, created_at=now)

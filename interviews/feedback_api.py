@@ -6,10 +6,10 @@
 feedback before the start, a stale revision, or anything after the submit, and 400 naming
 each missing or bad field.
 
-Layers: the services parse the input (`parse_feedback_data`, `parse_review_data`), one
-parser for the page's form and this API, so both give the same errors; the serializers here
-turn the services' results into the answers, and describe the request bodies for the
-schema.
+Layers: the request bodies are read by the serializers of `interviews.feedback_input`
+(the schema names those same classes), run by the services under the session's lock and
+shared with the page's form, so both give the same errors; the serializers here turn the
+services' results into the answers.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from interviews.feedback import (
     CandidateFeedback,
     feedback_for_candidate,
     feedback_for_interviewer,
-    parse_revision,
     save_feedback_draft,
     submit_feedback,
     submit_review,
 )
+from interviews.feedback_input import FeedbackRequest, ReviewInput, parse_revision
 from interviews.models import LevelShown, Prodding, Recommendation, Session
 from interviews.rubrics import get_current_rubric, rubric_data
 from interviews.selectors import get_session_for_user
@@ -55,33 +55,6 @@ class InstantField(serializers.DateTimeField):
 class PhaseEntrySerializer(serializers.Serializer):
     prodding = serializers.ChoiceField(choices=["", *Prodding.values])
     notes = serializers.CharField(allow_blank=True)
-
-
-class FeedbackPartsSerializer(serializers.Serializer):
-    """What PUT accepts, any part of it: a draft merges what is given."""
-
-    scores = serializers.DictField(
-        child=serializers.IntegerField(min_value=1, max_value=4, allow_null=True),
-        required=False,
-        help_text='Criterion id to score 1..4, e.g. {"12": 3}; null clears a score.',
-    )
-    phases = serializers.DictField(
-        child=PhaseEntrySerializer(partial=True),
-        required=False,
-        help_text='Phase slug to {"prodding", "notes"}.',
-    )
-    recommendation = serializers.ChoiceField(choices=["", *Recommendation.values], required=False)
-    level = serializers.ChoiceField(choices=["", *LevelShown.values], required=False)
-    strengths = serializers.CharField(required=False, allow_blank=True)
-    improvements = serializers.CharField(required=False, allow_blank=True)
-
-
-class FeedbackDraftSerializer(FeedbackPartsSerializer):
-    revision = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text="The revision last read (0 before the first save); an older one is a 409.",
-    )
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -128,7 +101,7 @@ FEEDBACK_OR_HIDDEN = PolymorphicProxySerializer(
 
 
 class ReviewSerializer(serializers.Serializer):
-    """SPEC §10's review; as a request body, for the schema (the service parses it)."""
+    """SPEC §10's review, as answered (the request body is `feedback_input.ReviewInput`)."""
 
     session = serializers.IntegerField(source="session_id", read_only=True)
     rating = serializers.IntegerField(min_value=1, max_value=5)
@@ -227,7 +200,7 @@ class FeedbackDetail(APIView):
             return Response(_for_interviewer(session=session, user=user))
         return Response(_for_candidate(feedback_for_candidate(session=session, user=user)))
 
-    @extend_schema(request=FeedbackDraftSerializer, responses=FeedbackSerializer)
+    @extend_schema(request=FeedbackRequest, responses=FeedbackSerializer)
     def put(self, request: Request, session_id: int) -> Response:
         user = signed_in_user(request)
         session = get_session_for_user(user=user, session_id=session_id)
@@ -243,7 +216,7 @@ class FeedbackDetail(APIView):
 
 class FeedbackSubmit(APIView):
     @extend_schema(
-        request=FeedbackDraftSerializer,
+        request=FeedbackRequest,
         responses=FeedbackSerializer,
         description=(
             "Locks the feedback for good. Parts sent along are saved first, as a PUT would. "
@@ -265,7 +238,7 @@ class FeedbackSubmit(APIView):
 
 
 class ReviewCreate(APIView):
-    @extend_schema(request=ReviewSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=ReviewInput, responses={201: ReviewSerializer})
     def post(self, request: Request, session_id: int) -> Response:
         user = signed_in_user(request)
         session = get_session_for_user(user=user, session_id=session_id)

@@ -44,6 +44,7 @@ from accounts.models import User
 from config.errors import DomainError
 from config.htmx import HtmxHttpRequest
 from interviews import feedback as service
+from interviews import feedback_input
 from interviews import report_presenter as presenter
 from interviews.briefs import candidate_brief
 from interviews.feedback import FeedbackState, PhaseEntry
@@ -316,7 +317,8 @@ class _FormPage:
         posted = self.posted or {}
         for key, value in posted.get("scores", {}).items():
             # A refused save may have posted anything: show back only what reads as a score.
-            criterion_id, score = service.clean_criterion_id(key), service.clean_score(value)
+            criterion_id = feedback_input.clean_criterion_id(key)
+            score = feedback_input.clean_score(value)
             if criterion_id is not None and score is not None:
                 scores[criterion_id] = score
         for slug, given in posted.get("phases", {}).items():
@@ -471,7 +473,7 @@ def _revision(raw: str) -> int:
     # A page always sends one. An absent or garbled one counts as 0, the revision of a page
     # rendered before the first save, so it cannot skip the two-tab check.
     try:
-        return service.parse_revision(raw) or 0
+        return feedback_input.parse_revision(raw) or 0
     except ValidationError:
         return 0
 

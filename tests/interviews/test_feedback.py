@@ -31,14 +31,13 @@ from interviews.feedback import (
     feedback_visible_to_candidate,
     is_feedback_overdue,
     missing_items,
-    parse_feedback_data,
-    parse_review_data,
     report_phases,
     review_status_for,
     save_feedback_draft,
     submit_feedback,
     submit_review,
 )
+from interviews.feedback_input import parse_feedback_data, parse_review_data
 from interviews.models import (
     CriterionScore,
     Feedback,
@@ -232,7 +231,9 @@ def test_it_names_the_field_of_each_bad_part(data: dict[str, Any], field: str) -
         field = field.replace("{first}", first)
 
     with pytest.raises(ValidationError) as error:
-        parse_feedback_data(data=data, criteria=rubric.criteria.all(), rubric_number=1)
+        parse_feedback_data(
+            data=data, criterion_ids={c.pk for c in rubric.criteria.all()}, rubric_number=1
+        )
 
     assert list(_fields(error)) == [field]
 
@@ -249,7 +250,7 @@ def test_it_accepts_form_strings_and_blanks_in_a_draft() -> None:
             "status": "draft",  # read-only parts sent back are ignored
             "revision": 7,
         },
-        criteria=rubric.criteria.all(),
+        criterion_ids={c.pk for c in rubric.criteria.all()},
         rubric_number=1,
     )
 
