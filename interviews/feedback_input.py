@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
@@ -216,6 +217,8 @@ class FeedbackInput(serializers.Serializer):
     improvements = TextField(what="this")
 
 
+# The schema names the request bodies after what they carry, as clients read them.
+@extend_schema_serializer(component_name="FeedbackDraft")
 class FeedbackRequest(FeedbackInput):
     """The API's body: a draft and the revision it was read at."""
 
@@ -314,6 +317,7 @@ class SelfAssessmentField(serializers.DictField):
         return scores
 
 
+@extend_schema_serializer(component_name="Review")
 class ReviewInput(serializers.Serializer):
     """The candidate's review. Context: `takes_self_assessment`."""
 
