@@ -323,9 +323,11 @@ class _FormPage:
                 scores[criterion_id] = score
         for slug, given in posted.get("phases", {}).items():
             entry = phases.get(slug, PhaseEntry())
-            phases[slug] = PhaseEntry(
-                given.get("prodding", entry.prodding), given.get("notes", entry.notes)
-            )
+            prodding = given.get("prodding", entry.prodding)
+            # As with scores: a refused value is not shown back as if it were chosen.
+            if prodding not in Prodding.values:
+                prodding = ""
+            phases[slug] = PhaseEntry(prodding, given.get("notes", entry.notes))
         overall.update({name: posted[name] for name in overall if name in posted})
         return scores, phases, overall
 

@@ -332,6 +332,29 @@ def test_it_shows_a_bad_value_beside_its_field(
     assert not Feedback.objects.exists()
 
 
+@pytest.mark.parametrize("prodding", ["bogus", "x" * 5000, "some\x00"])
+def test_it_shows_a_bad_prodding_value_beside_its_field_and_keeps_the_notes(
+    client: Client, session: Session, criteria: list[Criterion], prodding: str
+) -> None:
+    response = _as(client, session.interviewer).post(
+        _url(session),
+        {
+            "step": "functional-spec",
+            "revision": "0",
+            "prodding-functional-spec": prodding,
+            "notes-functional-spec": "Clarified the read path first.",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Clarified the read path first.</textarea>" in page
+    assert 'name="prodding-functional-spec" value="some" checked' not in page
+    assert 'id="prodding-functional-spec" aria-invalid="true"' in page
+    assert 'id="prodding-functional-spec-error"' in page
+    assert not Feedback.objects.exists()
+
+
 def test_it_lists_every_missing_item_with_a_link_to_its_step(
     client: Client, session: Session, criteria: list[Criterion]
 ) -> None:
