@@ -82,6 +82,25 @@ def test_it_prints_each_log_line_once(tmp_path: Path, log_format: str) -> None:
             assert printed.count(f"line-{name}-{round_}") == 1, (name, round_, printed)
 
 
+def test_it_migrates_and_seeds_without_a_warning(tmp_path: Path) -> None:
+    # `make run` prints these first; a newcomer reads any WARNING there as something broken.
+    env = _make_run_environment(tmp_path)
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT_SECONDS,
+            check=False,
+        )
+
+        assert result.returncode == 0, result.stderr
+        assert "WARNING" not in result.stdout + result.stderr, result.stdout + result.stderr
+    assert list((tmp_path / "celery").glob("*.msg")), "seeding queues the plans' tasks"
+
+
 def _worker_command() -> list[str]:
     with (ROOT / "Procfile").open() as procfile:
         command = shlex.split(parse_procfile(procfile.read()).processes["worker"])
